@@ -1,0 +1,47 @@
+"""CSV and Excel output that opens cleanly in Excel and cannot run formulas.
+
+UTF-8 with BOM so Excel shows Chinese correctly; text cells that begin with
+``= + - @`` (and are not numbers) get a leading apostrophe, the OWASP advice
+against CSV formula injection.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import polars as pl
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMERIC = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
+
+
+def neutralise(value: str | None) -> str | None:
+    if value is None or not value.startswith(_FORMULA_START) or _NUMERIC.match(value):
+        return value
+    return "'" + value
+
+
+def safe_frame(df: pl.DataFrame) -> pl.DataFrame:
+    """Text columns with formula-looking cells neutralised; numbers untouched."""
+    text_cols = [c for c, t in df.schema.items() if t == pl.String]
+    return df.with_columns(
+        pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c in text_cols
+    )
+
+
+def to_csv_bytes(df: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    safe_frame(df).write_csv(buf)
+    return b"\xef\xbb\xbf" + buf.getvalue()
+
+
+def write_csv(df: pl.DataFrame, path: Path) -> None:
+    path.write_bytes(to_csv_bytes(df))
+
+
+def to_xlsx_bytes(df: pl.DataFrame, sheet: str = "问题清单") -> bytes:
+    buf = io.BytesIO()
+    safe_frame(df).write_excel(buf, worksheet=sheet, autofit=True)
+    return buf.getvalue()

@@ -1,0 +1,69 @@
+"""The one normalisation stage: raw cell strings to clean text and typed numbers.
+
+Layout noise seen in real reports is handled here and nowhere else: U+3000
+padding, HTML residue, full-width digits, thousands separators, spaces inside
+numbers (``100. 0%``), ``-`` for zero, a trailing unit (``85.5万元``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－＋", "0123456789.,%-+")
+_HTML_TAG = re.compile(r"<[^>]{0,200}>")
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+_NUMBER = re.compile(
+    r"^(?P<sign>[-+]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<pct>%)?$"
+)
+_UNIT_SUFFIX = re.compile(r"(万元|元|人|个|%)$")
+_ZERO_MARKS = {"-", "—", "–", "－", "--", "——"}
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    decimals: int
+    percent: bool
+
+
+def clean_text(raw: str | None) -> str:
+    """Cell or line text without HTML residue, padding and repeated blanks."""
+    if not raw:
+        return ""
+    text = _HTML_TAG.sub("", raw).replace("\u3000", " ").replace("\xa0", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def compact(raw: str | None) -> str:
+    """Text with every blank removed: for labels and keyword matching."""
+    return _SPACES.sub("", clean_text(raw))
+
+
+def parse_number(raw: str | None, *, dash_is_zero: bool = True) -> Number | None:
+    """The number a whole cell states, or None when the cell is not a number."""
+    text = compact(raw).translate(_FULL_WIDTH)
+    if not text:
+        return None
+    if text in _ZERO_MARKS:
+        return Number(0.0, 0, False) if dash_is_zero else None
+    percent = text.endswith("%")
+    unitless = _UNIT_SUFFIX.sub("", text) if not percent else text
+    match = _NUMBER.match(unitless if not percent else text)
+    if not match:
+        return None
+    digits = match["int"].replace(",", "")
+    frac = match["frac"] or ""
+    value = float(f"{digits}.{frac}" if frac else digits)
+    if match["sign"] == "-":
+        value = -value
+    return Number(value, len(frac), percent)
+
+
+def number_in(text: str) -> Number | None:
+    """Parse a number that was cut out of prose (``2,384.29``, ``100. 0``)."""
+    return parse_number(text, dash_is_zero=False)
+
+
+def has_digit(text: str | None) -> bool:
+    return bool(text) and any(ch.isdigit() for ch in text.translate(_FULL_WIDTH))

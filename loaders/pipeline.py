@@ -1,0 +1,273 @@
+"""The loading pipeline: file → text → blocks → grids → recognised rows → typed frames.
+
+``load_paths`` never raises for a bad file: the file gets status ``failed`` and
+a message, every other file still loads. ``debug_stages`` returns every
+intermediate stage of one file for inspection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from loaders import model
+from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
+from loaders.cells import compact
+from loaders.decode import DecodeError, decode_bytes
+from loaders.metadata import find_department, find_kinds, find_region, find_year
+from loaders.narratives import paragraphs_to_narratives
+from loaders.prose import paragraph_to_lines
+from loaders.tables import Recognised, TableContext, cell_texts, recognise_grid
+
+LOADER_VERSION = "1"
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+_TITLE = re.compile(
+    r"公开0\d表|表[一二三四五六七八九十\d]+[：:]|决算总表|决算表|明细表|自评表|基础数据表|情况表"
+)
+_YUAN = re.compile(r"单位[：:]\s*元|（元）|\(元\)")
+
+
+@dataclass
+class LoadedDoc:
+    """Every table of one file, plus what went wrong."""
+
+    document: dict
+    budget_lines: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    narratives: list[dict] = field(default_factory=list)
+    issues: list[dict] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def doc_id_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _table_context(blocks: list, index: int, table_id: int, year: int | None) -> TableContext:
+    grid: Grid = blocks[index]
+    before: list[str] = []
+    for block in reversed(blocks[max(0, index - 6) : index]):
+        if isinstance(block, Grid):
+            break
+        before.append(compact(block.text))
+    first_rows = [" ".join(cell_texts(r, grid.layout)) for r in grid.rows[:2]]
+    titles = [t for t in before if _TITLE.search(t) and len(t) < 60]
+    titles += [compact(t) for t in first_rows if _TITLE.search(compact(t)) and len(compact(t)) < 40]
+    title = " ".join(reversed(titles[:2])) if titles else f"表{table_id}"
+    context = " ".join(before + [compact(t) for t in first_rows])
+    if re.search(r"公开0\d表|决算", context) and not re.search(r"自评", title):
+        kind = "final_accounts"
+    elif "基础数据表" in context:
+        kind = "basic_data"
+    elif re.search(
+        r"项目支出绩效自评表|项目名称|项目支出名称",
+        context + " ".join(" ".join(cell_texts(r, grid.layout)) for r in grid.rows[:4]),
+    ):
+        kind = "project_self_eval"
+    elif re.search(r"整体支出绩效自评表|整体绩效自评表|部门名称|单位名称", context):
+        kind = "dept_self_eval"
+    else:
+        kind = "budget_table"
+    factor = 1e-4 if _YUAN.search(" ".join(before[:3])) else 1.0
+    return TableContext(title, kind, table_id, year, factor)
+
+
+def text_to_doc(text: str, source_file: str, doc_id: str, encoding: str) -> LoadedDoc:
+    """Recognise everything in one report's text."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks = text_to_blocks(text)
+    year = find_year(lines)
+    recognised: list[Recognised] = []
+    budget_lines: list[dict] = []
+    table_id = 0
+    heading = ""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Grid):
+            table_id += 1
+            ctx = _table_context(blocks, index, table_id, year)
+            rec = recognise_grid(block, ctx)
+            recognised.append(rec)
+            budget_lines.extend(rec.budget_lines)
+        elif isinstance(block, Paragraph):
+            if is_heading(block.text):
+                heading = block.text
+            budget_lines.extend(paragraph_to_lines(block, heading))
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    dept_cells = [d for rec in recognised for d in rec.departments]
+    department = find_department(lines, dept_cells)
+    kinds = find_kinds(text)
+    indicators = [row for rec in recognised for row in rec.indicators]
+    narratives = paragraphs_to_narratives(paragraphs) + [
+        row for rec in recognised for row in rec.narratives
+    ]
+    issues = [row for rec in recognised for row in rec.issues]
+    if department is None:
+        issues.append(
+            {
+                "code": "no-department",
+                "severity": "warning",
+                "message": "未能识别部门名称",
+                "source_line": None,
+            }
+        )
+    if year is None:
+        issues.append(
+            {
+                "code": "no-year",
+                "severity": "warning",
+                "message": "未能识别预算年度",
+                "source_line": None,
+            }
+        )
+    if not budget_lines and not indicators:
+        issues.append(
+            {
+                "code": "no-figures",
+                "severity": "warning",
+                "message": "未识别出任何预算表格、数字或绩效指标",
+                "source_line": None,
+            }
+        )
+    status = "partial" if any(i["severity"] in ("error", "warning") for i in issues) else "ok"
+    message = "；".join(dict.fromkeys(i["message"] for i in issues)) if issues else ""
+    document = {
+        "doc_id": doc_id,
+        "source_file": source_file,
+        "kind": "+".join(kinds) or "未知",
+        "department": department,
+        "region": find_region(department),
+        "year": year,
+        "status": status,
+        "message": message,
+        "encoding": encoding,
+        "n_lines": len(lines),
+    }
+    common = {"doc_id": doc_id, "source_file": source_file, "department": department, "year": year}
+    for rows in (budget_lines, indicators, narratives):
+        for row in rows:
+            row.update(common)
+    for row in issues:
+        row.update(doc_id=doc_id, source_file=source_file)
+    budget_lines.sort(key=lambda r: (r["source_line"], r.get("table_id") or 0))
+    return LoadedDoc(document, budget_lines, indicators, narratives, issues, lines)
+
+
+def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> LoadedDoc:
+    document = {
+        "doc_id": doc_id,
+        "source_file": source_file,
+        "kind": "未知",
+        "department": None,
+        "region": None,
+        "year": None,
+        "status": "failed",
+        "message": message,
+        "encoding": None,
+        "n_lines": 0,
+    }
+    issue = {
+        "doc_id": doc_id,
+        "source_file": source_file,
+        "code": code,
+        "severity": "error",
+        "message": message,
+        "source_line": None,
+    }
+    return LoadedDoc(document, issues=[issue])
+
+
+def load_bytes(data: bytes, source_file: str) -> LoadedDoc:
+    doc_id = doc_id_of(data)
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        return failed_doc(source_file, doc_id, exc.code, str(exc))
+    try:
+        return text_to_doc(decoded.text, source_file, doc_id, decoded.encoding)
+    except Exception as exc:  # a recogniser bug must not cost the other files
+        return failed_doc(
+            source_file, doc_id, "internal-error", f"解析出错：{type(exc).__name__}: {exc}"
+        )
+
+
+def load_file(path: Path, display_name: str | None = None) -> LoadedDoc:
+    name = display_name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return failed_doc(name, "", "unreadable", f"无法读取文件：{exc.strerror or exc}")
+    return load_bytes(data, name)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files given directly, plus every file inside given folders (sorted, hidden skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.name.lower() not in ("readme.md",)
+            )
+        else:
+            out.append(path)
+    return out
+
+
+@dataclass
+class Corpus:
+    """The loaded tables of many files, as polars frames."""
+
+    documents: pl.DataFrame
+    budget_lines: pl.DataFrame
+    indicators: pl.DataFrame
+    narratives: pl.DataFrame
+    parse_issues: pl.DataFrame
+    texts: dict[str, list[str]]  # doc_id -> source lines, for evidence display
+
+    @classmethod
+    def from_docs(cls, docs: list[LoadedDoc]) -> Corpus:
+        return cls(
+            documents=model.frame([d.document for d in docs], model.DOCUMENTS),
+            budget_lines=model.frame([r for d in docs for r in d.budget_lines], model.BUDGET_LINES),
+            indicators=model.frame([r for d in docs for r in d.indicators], model.INDICATORS),
+            narratives=model.frame([r for d in docs for r in d.narratives], model.NARRATIVES),
+            parse_issues=model.frame([r for d in docs for r in d.issues], model.PARSE_ISSUES),
+            texts={d.document["doc_id"]: d.lines for d in docs if d.lines},
+        )
+
+
+def load_paths(paths: list[Path]) -> Corpus:
+    files = expand_paths(paths)
+    docs = [load_file(p, _display_name(p, paths)) for p in files]
+    return Corpus.from_docs(docs)
+
+
+def _display_name(path: Path, roots: list[Path]) -> str:
+    for root in roots:
+        if root.is_dir():
+            try:
+                return str(path.relative_to(root))
+            except ValueError:
+                continue
+    return path.name
+
+
+def debug_stages(path: Path) -> dict:
+    """Every stage for one file: text, blocks, grids (raw cells), recognised rows."""
+    data = path.read_bytes()
+    decoded = decode_bytes(data)
+    blocks = text_to_blocks(decoded.text)
+    grids = [
+        [[(c.line, c.text) for c in row.cells] for row in b.rows]
+        for b in blocks
+        if isinstance(b, Grid)
+    ]
+    doc = text_to_doc(decoded.text, path.name, doc_id_of(data), decoded.encoding)
+    return {"text": decoded.text, "blocks": blocks, "grids": grids, "doc": doc}

@@ -1,0 +1,578 @@
+"""Raw cell grids to recognised rows: budget lines, indicators and table narratives.
+
+One walker reads a grid row by row. Header rows set what each column means
+(:mod:`loaders.columns`); data rows under a money header become budget lines,
+rows under an indicator header become indicators; key rows (项目名称, 资金量,
+年度总体目标) set context. A self-evaluation table mixes all of these in one
+grid, so the walker switches mode whenever a new header appears.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.blocks import Grid, Row
+from loaders.cells import Number, clean_text, compact, parse_number
+from loaders.columns import (
+    is_code_header,
+    is_label_header,
+    is_staff_header,
+    merge_header_rows,
+    role_of,
+)
+
+_LIST_MARK = re.compile(
+    r"^(\d+[、.．]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])\s*"
+)
+_SUB_PREFIX = re.compile(r"^其中[：:]?")
+_KV = re.compile(
+    r"^(?:其中[：:])?(?P<label>[^：:\d]{2,30}?)[：:](?P<num>-?[\d,]+(?:\.\d+)?)(?:万元)?$"
+)
+_FUNDS_SIZE = re.compile(r"资金量[：:]\s*(?P<num>\d[\d,]*(?:\.\d+)?)")
+_SCORE_SUFFIX = re.compile(r"[（(]\d+分[)）]$")
+_TOTAL = re.compile(r"(合计|总计)$")
+_SUBTOTAL = re.compile(r"^小计$")
+_INDICATOR_TOTAL = re.compile(r"^(总分|合计|总计)$")
+_PROJECT_KEY = re.compile(r"^项目(支出)?名称$")
+_DEPT_KEY = re.compile(r"^(部门|单位)名称$")
+_GOAL_KEY = re.compile(r"^(年度总体目标|年度目标\d*[：:]?|整体绩效目标|部门职能职责概述)$")
+_DEVIATION_KEY = re.compile(r"^(偏差大或目标未完成原因分析|偏差原因.*|改进措施.*)$")
+_GENERIC_LABELS = re.compile(r"^(序号|项目|预算项目|科目名称|功能分类科目编码|类款项|收入|支出)$")
+
+
+@dataclass
+class TableContext:
+    """What the text around a grid says about it."""
+
+    title: str
+    kind: str
+    table_id: int
+    report_year: int | None
+    unit_factor: float = 1.0  # 1e-4 when the table is stated in 元
+
+
+@dataclass
+class Recognised:
+    budget_lines: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    narratives: list[dict] = field(default_factory=list)
+    issues: list[dict] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+
+
+def cell_texts(row: Row, layout: str) -> list[str]:
+    """Clean cell strings; Word cells broken over lines are joined without separator."""
+    if layout == "cells":
+        return ["".join(clean_text(p) for p in c.text.split("\n")) for c in row.cells]
+    return [clean_text(c.text) for c in row.cells]
+
+
+def clean_label(text: str) -> str:
+    label = compact(text).rstrip("□")
+    label = _LIST_MARK.sub("", label)
+    return _SUB_PREFIX.sub("", label).strip("：:")
+
+
+def _is_number(text: str) -> bool:
+    return parse_number(text) is not None and compact(text) not in ("", "-", "—")
+
+
+def _is_column_numbers(texts: list[str]) -> bool:
+    filled = [compact(t) for t in texts if compact(t)]
+    if not filled or any("栏次" in t for t in filled):
+        return bool(filled)
+    return all(t.isdigit() and int(t) < 40 for t in filled) and len(filled) >= 3
+
+
+def repair_split_rows(rows: list[Row]) -> list[Row]:
+    """Word rows cut by a page break (two blank lines) are glued back when widths add up."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if row.double_break and out and i + 1 < len(rows):
+            width = len(out[-1].cells)
+            nxt = rows[i + 1]
+            if len(row.cells) < width and len(row.cells) + len(nxt.cells) == width:
+                out.append(Row(row.cells + nxt.cells, row.line, nxt.double_break))
+                i += 2
+                continue
+        out.append(row)
+        i += 1
+    return out
+
+
+@dataclass
+class _MoneyHeader:
+    roles: list[str | None]
+    groups: list[tuple[int, int]]  # [start, end) column ranges of side-by-side groups
+    label_cols: set[int]
+    code_cols: set[int]
+    serial_cols: set[int]
+    fallback_label: str
+    unit: str
+
+
+def _money_header(headers: list[str], report_year: int | None) -> _MoneyHeader | None:
+    roles = [role_of(h, report_year) for h in headers]
+    money = [r for r in roles if r and r not in ("skip", "note")]
+    if len(money) < 2 and not (len(money) == 1 and "rate" not in money and len(headers) >= 3):
+        return None
+    label_cols = {i for i, h in enumerate(headers) if roles[i] is None and is_label_header(h)}
+    code_cols = {i for i, h in enumerate(headers) if roles[i] is None and is_code_header(h)}
+    label_cols -= code_cols
+    serial_cols = {i for i, h in enumerate(headers) if "序号" in compact(h)}
+    starts = [0]
+    for i in range(1, len(headers)):
+        # a label or code column right after a figure column starts a side-by-side group
+        after_figure = roles[i - 1] is not None and not (
+            roles[i - 1] == "skip" and i - 1 in serial_cols
+        )
+        if (i in label_cols or i in code_cols) and after_figure and i - 1 not in code_cols:
+            starts.append(i)
+    groups = [(s, e) for s, e in zip(starts, starts[1:] + [len(headers)], strict=True)]
+    first_role = min((i for i, r in enumerate(roles) if r and r not in ("skip",)), default=0)
+    fallback = ""
+    for h in headers[:first_role]:
+        text = clean_label(h)
+        if text and not _GENERIC_LABELS.match(text):
+            fallback = text
+    unit = "人" if is_staff_header(headers) else "万元"
+    return _MoneyHeader(roles, groups, label_cols, code_cols, serial_cols, fallback, unit)
+
+
+@dataclass
+class _IndicatorHeader:
+    cols: dict[str, int]
+    width: int
+
+
+def _indicator_header(headers: list[str]) -> _IndicatorHeader | None:
+    texts = [compact(h) for h in headers]
+    if not any("三级指标" in t for t in texts):
+        return None
+
+    def find(pattern: str) -> int | None:
+        for i, t in enumerate(texts):
+            if re.search(pattern, t):
+                return i
+        return None
+
+    cols = {
+        "level1": find("一级指标"),
+        "level2": find("二级指标"),
+        "name": find("三级指标"),
+        "target": find("指标值|目标值|年初目标|年度目标"),
+        "actual": find("实际完成|完成值"),
+        "weight": find("分值"),
+        "score": find("得分"),
+        "note": find("偏差|原因"),
+    }
+    if cols["target"] is None or cols["actual"] is None:
+        return None
+    return _IndicatorHeader({k: v for k, v in cols.items() if v is not None}, len(headers))
+
+
+def _strip_score(level: str) -> str:
+    return _SCORE_SUFFIX.sub("", compact(level)).rstrip("□")
+
+
+class _Walker:
+    def __init__(self, grid: Grid, ctx: TableContext):
+        self.grid = grid
+        self.ctx = ctx
+        self.out = Recognised()
+        self.money: _MoneyHeader | None = None
+        self.indicator: _IndicatorHeader | None = None
+        self.goal_header: list[str] | None = None
+        self.project = ""
+        self.funds_size: float | None = None
+        self.level1 = ""
+        self.level2 = ""
+        self.last_item = ""
+        self.in_sub = False
+
+    # ---- entry -------------------------------------------------------------
+    def run(self) -> Recognised:
+        rows = repair_split_rows(self.grid.rows) if self.grid.layout == "cells" else self.grid.rows
+        i = 0
+        while i < len(rows):
+            i = self._row(rows, i)
+        return self.out
+
+    def _row(self, rows: list[Row], i: int) -> int:
+        row = rows[i]
+        texts = cell_texts(row, self.grid.layout)
+        filled = [t for t in texts if compact(t)]
+        if not filled and self.indicator is not None and len(texts) >= self.indicator.width - 1:
+            self._indicator_row(texts, row)  # an empty row of an indicator table: a placeholder
+            return i + 1
+        if not filled or _is_column_numbers(texts):
+            return i + 1
+        first = compact(filled[0])
+        if self._key_row(texts, row, first) and not _DEPT_KEY.match(first):
+            return i + 1  # a 部门名称 row may also be the money header
+        ind = _indicator_header(texts)
+        if ind:
+            self.indicator, self.money, self.goal_header = ind, None, None
+            self.level1 = self.level2 = ""
+            return i + 1
+        if not any(_is_number(t) for t in texts) and not any(_KV.match(compact(t)) for t in texts):
+            headers = [texts]
+            j = i + 1
+            while j < len(rows):
+                nxt = cell_texts(rows[j], self.grid.layout)
+                if _is_column_numbers(nxt):
+                    j += 1
+                    continue
+                if any(_is_number(t) for t in nxt) or not any(compact(t) for t in nxt):
+                    break
+                if _indicator_header(nxt) or any(_KV.match(compact(t)) for t in nxt):
+                    break
+                if (
+                    role_of(compact(nxt[0]) if nxt else "", None) is None
+                    and len([t for t in nxt if compact(t)]) < 2
+                ):
+                    break
+                headers.append(nxt)
+                j += 1
+            merged = headers[0]
+            for extra in headers[1:]:
+                merged = merge_header_rows(merged, extra)
+            money = _money_header(merged, self.ctx.report_year)
+            if money and (
+                self.indicator is None
+                or sum(1 for r in money.roles if r and r not in ("skip", "note")) >= 3
+            ):
+                self.money, self.indicator, self.goal_header = money, None, None
+                self.in_sub = False
+                return j
+            if self.indicator is not None:
+                self._indicator_row(texts, row)
+            elif self.goal_header is not None:
+                self._goal_row(texts, row)
+            return i + 1
+        if self.indicator is not None:
+            self._indicator_row(texts, row)
+        elif self.money is not None:
+            self._money_row(texts, row)
+        else:
+            self._loose_row(texts, row)
+        return i + 1
+
+    # ---- key rows ------------------------------------------------------------
+    def _key_row(self, texts: list[str], row: Row, first: str) -> bool:
+        rest = [t for t in texts[1:] if compact(t)]
+        for t in texts:
+            size = _FUNDS_SIZE.search(clean_text(t))
+            if size:
+                self.funds_size = float(size["num"].replace(",", ""))
+                return True
+        if _PROJECT_KEY.match(first):
+            self.project = clean_label(rest[0]) if rest else ""
+            self.funds_size = None
+            self.indicator = None
+            return True
+        if _DEPT_KEY.match(first) and rest:
+            self.out.departments.append(compact(rest[0]).rstrip("□"))
+            return True
+        if first in ("年度总体目标",) and rest:
+            self.goal_header = [compact(t) for t in texts]
+            self.money = self.indicator = None
+            return True
+        if _GOAL_KEY.match(first) and rest:
+            self._narrative(
+                "年度目标" if first.startswith("年度目标") else "绩效目标", " ".join(rest), row.line
+            )
+            return True
+        if _DEVIATION_KEY.match(first):
+            if rest:
+                self._narrative(
+                    "偏差原因" if "偏差" in first else "改进措施", " ".join(rest), row.line
+                )
+            return True
+        return first in (
+            "主管部门",
+            "项目类型",
+            "填报单位",
+            "厉行节约保障措施",
+        ) or first.startswith(("填报单位", "说明"))
+
+    def _narrative(self, section: str, text: str, line: int) -> None:
+        text = clean_text(text).strip("□ ")
+        if text:
+            self.out.narratives.append(
+                {"project": self.project, "section": section, "text": text, "source_line": line}
+            )
+
+    def _goal_row(self, texts: list[str], row: Row) -> None:
+        cells = [(compact(t), c.line) for t, c in zip(texts, row.cells, strict=True) if compact(t)]
+        sections = ["预期目标", "实际完成"]
+        for (text, line), section in zip(cells[-2:], sections, strict=False):
+            self._narrative(section, text, line)
+        self.goal_header = None
+
+    # ---- indicators --------------------------------------------------------
+    def _indicator_row(self, texts: list[str], row: Row) -> None:
+        hdr = self.indicator
+        assert hdr is not None
+        compacts = [compact(t) for t in texts]
+        for k, t in enumerate(compacts):
+            if _INDICATOR_TOTAL.match(t.rstrip("□")):
+                nums = [parse_number(x) for x in texts[k + 1 :]]
+                nums = [n for n in nums if n is not None]
+                self.out.indicators.append(
+                    {
+                        "project": self.project,
+                        "level1": "",
+                        "level2": "",
+                        "name": "总分",
+                        "target": "",
+                        "actual": "",
+                        "weight": nums[0].value if nums else None,
+                        "score": nums[1].value if len(nums) > 1 else None,
+                        "note": "",
+                        "source_line": row.line,
+                        "row_kind": "total",
+                    }
+                )
+                return
+        if len(texts) < hdr.cols["name"] + 1:
+            self.out.issues.append(
+                {
+                    "code": "short-indicator-row",
+                    "severity": "warning",
+                    "message": f"指标行只有 {len(texts)} 个单元格，无法对齐表头",
+                    "source_line": row.line,
+                }
+            )
+            return
+
+        def get(key: str) -> str:
+            idx = hdr.cols.get(key)
+            if idx is None or idx >= len(texts):
+                return ""
+            return clean_text(texts[idx]).strip("□ ").replace("\u3000", "")
+
+        l1, l2 = _strip_score(get("level1")), _strip_score(get("level2"))
+        if l1:
+            self.level1 = l1
+        if l2:
+            self.level2 = l2
+        weight = parse_number(get("weight"))
+        score = parse_number(get("score"))
+        self.out.indicators.append(
+            {
+                "project": self.project,
+                "level1": self.level1,
+                "level2": self.level2,
+                "name": get("name"),
+                "target": get("target"),
+                "actual": get("actual"),
+                "weight": weight.value if weight else None,
+                "score": score.value if score else None,
+                "note": get("note"),
+                "source_line": row.line,
+                "row_kind": "indicator",
+            }
+        )
+
+    # ---- money -------------------------------------------------------------
+    def _money_row(self, texts: list[str], row: Row) -> None:
+        hdr = self.money
+        assert hdr is not None
+        used_kv: set[int] = set()
+        kv_cells = [(k, m) for k, t in enumerate(texts) if (m := _KV.match(compact(t).rstrip("□")))]
+        for start, end in hdr.groups:
+            values: dict[str, Number] = {}
+            for k in range(start, min(end, len(texts))):
+                role = hdr.roles[k] if k < len(hdr.roles) else None
+                if role and role not in ("skip", "note") and role not in values:
+                    num = parse_number(texts[k])
+                    if num is not None:
+                        values[role] = num
+            label, code, serial = "", "", ""
+            for k in range(start, min(end, len(texts))):
+                text = compact(texts[k]).rstrip("□")
+                if k in hdr.code_cols and text:
+                    code = text
+                elif k in hdr.label_cols and text and not label:
+                    label = text
+                elif k in hdr.serial_cols and text:
+                    serial = text
+            if not label:
+                for k in range(start, min(end, len(texts))):
+                    role = hdr.roles[k] if k < len(hdr.roles) else None
+                    text = compact(texts[k])
+                    if (
+                        text
+                        and not _is_number(text)
+                        and role is None
+                        and k not in hdr.code_cols
+                        and not _KV.match(text.rstrip("□"))
+                    ):
+                        label = text
+                        break
+            kv_here = [(k, m) for k, m in kv_cells if start <= k < end and k not in used_kv]
+            if kv_here and (not label or len(kv_here) == 1):
+                k, m = kv_here[0]
+                if (
+                    "budget" not in values
+                    and (hdr.roles[k] if k < len(hdr.roles) else None) is None
+                ):
+                    values["budget"] = parse_number(m["num"])
+                    label = m["label"]
+                    used_kv.add(k)
+            if not values:
+                if label and code == "" and not kv_here:
+                    # a label with no figure: a group heading or a side whose amount is empty
+                    pass
+                continue
+            if not label and not code:
+                if len(hdr.groups) > 1:
+                    label = self._neighbour_label(texts, start) or hdr.fallback_label
+                else:
+                    label = hdr.fallback_label or self._neighbour_label(texts, start)
+            only_kv = used_kv and set(values) == {"budget"}
+            self._emit_money(
+                values,
+                label,
+                code,
+                serial,
+                row,
+                texts,
+                hdr.unit,
+                row_kind="component" if only_kv else None,
+            )
+        for k, m in kv_cells:
+            if k in used_kv:
+                continue
+            num = parse_number(m["num"])
+            self._emit_money(
+                {"budget": num}, m["label"], "", "", row, texts, hdr.unit, row_kind="component"
+            )
+
+    def _neighbour_label(self, texts: list[str], start: int) -> str:
+        """A figure whose label sits in the group to its left (merged cells in 公开06)."""
+        for k in range(start - 1, -1, -1):
+            text = compact(texts[k])
+            if text and not _is_number(text):
+                return text
+        return ""
+
+    def _emit_money(
+        self,
+        values: dict[str, Number],
+        label: str,
+        code: str,
+        serial: str,
+        row: Row,
+        texts: list[str],
+        unit: str,
+        row_kind: str | None = None,
+    ) -> None:
+        raw_label = compact(label)
+        item = clean_label(label)
+        if row_kind is None:
+            if _SUBTOTAL.match(item):
+                row_kind = "subtotal"
+            elif _TOTAL.search(item):
+                row_kind = "total"
+            elif raw_label.startswith("其中") or (
+                self.in_sub and not serial and not _LIST_MARK.match(raw_label) and not code
+            ):
+                row_kind = "sub"
+                self.in_sub = True
+            else:
+                row_kind = "item"
+                self.in_sub = False
+        parent = self.last_item if row_kind in ("sub", "component") else ""
+        if row_kind == "item":
+            self.last_item = item
+        factor = self.ctx.unit_factor if unit == "万元" else 1.0
+
+        def amount(role: str) -> float | None:
+            num = values.get(role)
+            return None if num is None else round(num.value * factor, 6)
+
+        money = [values[r] for r in values if r not in ("rate", "weight", "score")]
+        rate = values.get("rate")
+        initial = amount("initial")
+        if self.funds_size is not None and initial is None and row_kind == "item" and self.project:
+            initial = self.funds_size
+            self.funds_size = None
+        self.out.budget_lines.append(
+            {
+                "table": self.ctx.title,
+                "table_kind": self.ctx.kind,
+                "table_id": self.ctx.table_id,
+                "item": item,
+                "row_kind": row_kind,
+                "parent_item": parent,
+                "project": self.project,
+                "code": code,
+                "budget_initial": initial,
+                "budget_adjustment": amount("adjustment"),
+                "budget": amount("budget"),
+                "actual": amount("actual"),
+                "balance": amount("balance"),
+                "rate_stated": rate.value if rate else None,
+                "prior_actual": amount("prior_actual"),
+                "basic": amount("basic"),
+                "project_spending": amount("project_spending"),
+                "weight": values["weight"].value if "weight" in values else None,
+                "score": values["score"].value if "score" in values else None,
+                "unit": unit,
+                "decimals": max((n.decimals for n in money), default=0),
+                "rate_decimals": rate.decimals if rate else None,
+                "source_line": row.line,
+                "origin": "table",
+                "text": " | ".join(t for t in texts if compact(t)),
+            }
+        )
+
+    def _loose_row(self, texts: list[str], row: Row) -> None:
+        """Figures outside any header: read label–number pairs, report what is left."""
+        label = ""
+        has_text = any(compact(t) and parse_number(t) is None for t in texts)
+        for k, t in enumerate(texts):
+            text = compact(t)
+            if k == 0 and has_text and text.isdigit():
+                continue  # a serial number
+            if not text:
+                continue
+            num = parse_number(text)
+            m = _KV.match(text.rstrip("□"))
+            if m:
+                self._emit_money(
+                    {"budget": parse_number(m["num"])},
+                    m["label"],
+                    "",
+                    "",
+                    row,
+                    texts,
+                    "万元",
+                    row_kind="component",
+                )
+            elif num is not None and label:
+                self._emit_money(
+                    {"budget": num}, label, "", "", row, texts, "万元", row_kind="component"
+                )
+                label = ""
+            elif num is not None:
+                self.out.issues.append(
+                    {
+                        "code": "unassigned-figure",
+                        "severity": "warning",
+                        "message": f"表格中的数字 {text} 没有表头或标签，未读入",
+                        "source_line": row.line,
+                    }
+                )
+            else:
+                label = text
+
+
+def recognise_grid(grid: Grid, ctx: TableContext) -> Recognised:
+    """Budget lines, indicators and narratives of one grid (rows keep their lines)."""
+    return _Walker(grid, ctx).run()
