@@ -29,7 +29,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cli = [sys.executable, "-m", "dashboard.cli", "scan", str(SAMPLES), "--out", tmp]
         best, median = _best(lambda: subprocess.run(cli, check=True, capture_output=True))
-        print(f"| `budget-audit scan data/samples` (whole process) | {best:.2f} s | {median:.2f} s |")
+        print(
+            f"| `budget-audit scan data/samples` (whole process) | {best:.2f} s | {median:.2f} s |"
+        )
     best, median = _best(lambda: load_paths([SAMPLES]), repeat=10)
     print(f"| load 5 samples in process | {best * 1000:.0f} ms | {median * 1000:.0f} ms |")
     try:

@@ -65,5 +65,10 @@ def number_in(text: str) -> Number | None:
     return parse_number(text, dash_is_zero=False)
 
 
+def ascii_digits(text: str) -> str:
+    """Full-width digits and punctuation as ASCII (２０２３ -> 2023)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def has_digit(text: str | None) -> bool:
     return bool(text) and any(ch.isdigit() for ch in text.translate(_FULL_WIDTH))

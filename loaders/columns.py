@@ -13,6 +13,7 @@ from loaders.cells import compact
 
 # (role, pattern) in priority order; first match wins.
 _ROLE_RULES: list[tuple[str, re.Pattern]] = [
+    ("label", re.compile(r"(项目|名称|科目|内容)$")),
     ("note", re.compile(r"偏差|原因|改进措施")),
     ("skip", re.compile(r"行次|栏次|序号|执行情况|资金规模")),
     ("rate", re.compile(r"执行率|控制率|完成率")),
@@ -51,6 +52,8 @@ def role_of(header: str, report_year: int | None) -> str | None:
     year = _YEAR.search(text)
     for role, pattern in _ROLE_RULES:
         if pattern.search(text):
+            if role == "label":
+                return None
             if role in ("actual", "budget") and year and report_year and int(year[1]) < report_year:
                 return "prior_actual" if role == "actual" else None
             if role == "actual" and re.search(r"上年", text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from loaders.cells import compact
+from loaders.cells import ascii_digits, compact
 
 _DEPT_PATTERNS = [
     re.compile(
@@ -69,6 +69,7 @@ def find_department(lines: list[str], extra: list[str]) -> str | None:
 
 
 def find_year(lines: list[str]) -> int | None:
+    lines = [ascii_digits(line) for line in lines]
     head = Counter(int(m) for line in lines[:15] for m in _YEAR.findall(line))
     if head:
         return head.most_common(1)[0][0]

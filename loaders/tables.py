@@ -395,12 +395,14 @@ class _Walker:
             label, code, serial = "", "", ""
             for k in range(start, min(end, len(texts))):
                 text = compact(texts[k]).rstrip("□")
-                if k in hdr.code_cols and text:
+                if k in hdr.code_cols and text.isdigit():
                     code = text
-                elif k in hdr.label_cols and text and not label:
+                elif (k in hdr.label_cols or k in hdr.code_cols) and text and not label:
                     label = text
-                elif k in hdr.serial_cols and text:
+                elif k in hdr.serial_cols and text.isdigit():
                     serial = text
+                elif k in hdr.serial_cols and text and not label:
+                    label = text  # 合计 written in the 序号 column
             if not label:
                 for k in range(start, min(end, len(texts))):
                     role = hdr.roles[k] if k < len(hdr.roles) else None

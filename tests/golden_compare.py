@@ -62,7 +62,7 @@ def compare_budget(stem: str, rows: list[dict]) -> list[str]:
             continue
         remaining.remove(match)
         a, b = norm_label(g["item"]), norm_label(match["item"])
-        if not (a in b or b in a):
+        if not (a in b or b in a) or (a and not b):
             problems.append(
                 f"item differs at line {key[0]}: golden {g['item']!r} loaded {match['item']!r}"
             )
