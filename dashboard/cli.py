@@ -7,6 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from checks.base import CATEGORIES, FLAG_COLUMNS, SEVERITY_RANK
+from checks.engine import CheckRun, run_checks
+from checks.settings import RulesError
 from dashboard.export import write_csv
 from loaders import model
 from loaders.pipeline import Corpus, load_paths
@@ -29,16 +32,51 @@ def _report_failures(corpus: Corpus) -> None:
         print(f"[{label}] {row['source_file']}: {row['message']}", file=sys.stderr)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+def _load(args: argparse.Namespace) -> tuple[Corpus, list[Path]]:
     paths = [Path(p) for p in args.paths] or [SAMPLES]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"[失败] {p}: 路径不存在", file=sys.stderr)
-    corpus = load_paths([p for p in paths if p.exists()])
+    return load_paths([p for p in paths if p.exists()]), missing
+
+
+def _checks(corpus: Corpus, args: argparse.Namespace) -> CheckRun:
+    return run_checks(corpus, Path(args.rules) if args.rules else None)
+
+
+def filter_flags(flags, category=None, min_severity=None, department=None, year=None):
+    """The flag list narrowed the way the dashboard and `budget-audit flags` narrow it."""
+    import polars as pl
+
+    out = flags
+    if category:
+        out = out.filter(pl.col("category").is_in(category))
+    if min_severity:
+        keep = [s for s, r in SEVERITY_RANK.items() if r >= SEVERITY_RANK[min_severity]]
+        out = out.filter(pl.col("severity").is_in(keep))
+    if department:
+        out = out.filter(pl.col("department").is_in(department))
+    if year:
+        out = out.filter(pl.col("year").is_in(year))
+    return out
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        corpus, missing = _load(args)
+        run = _checks(corpus, args)
+    except RulesError as exc:
+        print(f"[规则错误] {exc}", file=sys.stderr)
+        return 2
     out = Path(args.out)
     _write_tables(corpus, out)
+    write_csv(run.flags.select(FLAG_COLUMNS), out / "flags.csv")
+    write_csv(run.summary, out / "check_summary.csv")
+    write_csv(run.departments, out / "departments.csv")
     _report_failures(corpus)
+    for row in run.summary.filter(run.summary["warning"] != "").iter_rows(named=True):
+        print(f"[提示] {row['check_id']} {row['title']}：{row['warning']}", file=sys.stderr)
     docs = corpus.documents
     n_ok = docs.filter(docs["status"] == "ok").height
     n_failed = docs.filter(docs["status"] == "failed").height
@@ -47,8 +85,36 @@ def cmd_scan(args: argparse.Namespace) -> int:
         f"预算行 {corpus.budget_lines.height}，绩效指标 {corpus.indicators.height}，"
         f"文字段落 {corpus.narratives.height}，解析问题 {corpus.parse_issues.height}"
     )
+    counts = run.flags["severity"].value_counts()
+    by = dict(zip(counts["severity"], counts["count"], strict=True))
+    print(f"疑点 {run.flags.height} 条（高 {by.get('high', 0)}，中 {by.get('medium', 0)}，低 {by.get('low', 0)}）")
     print(f"输出目录：{out}（用时 {time.perf_counter() - started:.2f} 秒）")
     return 1 if missing and docs.height == 0 else 0
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    try:
+        corpus, missing = _load(args)
+        run = _checks(corpus, args)
+    except RulesError as exc:
+        print(f"[规则错误] {exc}", file=sys.stderr)
+        return 2
+    _report_failures(corpus)
+    flags = filter_flags(run.flags, args.category, args.min_severity, args.department, args.year)
+    flags = flags.select(FLAG_COLUMNS)
+    if args.csv:
+        write_csv(flags, Path(args.csv))
+        print(f"写出 {flags.height} 条疑点到 {args.csv}")
+    else:
+        for row in flags.iter_rows(named=True):
+            print(f"[{row['severity']}] {row['check_id']} {row['source_file']}:{row['source_line']} {row['message']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.serve import serve
+
+    return serve(args.paths, host=args.host, port=args.port, rules=args.rules)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +126,25 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="读取报告并输出表格（CSV，UTF-8 BOM）")
     scan.add_argument("paths", nargs="*", help="文件或文件夹；默认 data/samples")
     scan.add_argument("--out", default="out", help="输出目录（默认 out/）")
+    scan.add_argument("--rules", help="自定义阈值文件（TOML），覆盖 checks/rules.toml")
     scan.set_defaults(func=cmd_scan)
+
+    flags = sub.add_parser("flags", help="列出疑点，可筛选并导出 CSV")
+    flags.add_argument("paths", nargs="*", help="文件或文件夹；默认 data/samples")
+    flags.add_argument("--csv", help="写出 CSV 文件（UTF-8 BOM，防公式注入）")
+    flags.add_argument("--category", action="append", choices=CATEGORIES, help="类别，可重复")
+    flags.add_argument("--min-severity", choices=list(SEVERITY_RANK), help="最低严重程度")
+    flags.add_argument("--department", action="append", help="部门名称，可重复")
+    flags.add_argument("--year", action="append", type=int, help="年度，可重复")
+    flags.add_argument("--rules", help="自定义阈值文件（TOML）")
+    flags.set_defaults(func=cmd_flags)
+
+    serve = sub.add_parser("serve", help="启动审核看板（Streamlit）")
+    serve.add_argument("paths", nargs="*", help="文件或文件夹；默认 data/samples")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--rules", help="自定义阈值文件（TOML）")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -17,6 +17,8 @@ _SECTIONS = [
     ("改进措施", re.compile(r"改进措施|下一步|有关建议|整改措施")),
 ]
 _SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十\d]+[)）]")
+_ATTACHMENT = re.compile(r"^附件\d*$|^附件\d*[：:]")
+_FORM_TEXT = re.compile(r"^(填表人|说明[：:]|单位负责人|联系电话)")
 _MIN_CHARS = 8
 
 
@@ -36,7 +38,10 @@ def paragraphs_to_narratives(paragraphs: list[Paragraph]) -> list[dict]:
         if _TOP_HEADING.match(text) and len(text) < 40:
             current = section_of_heading(text)
             continue
-        if _SUB_HEADING.match(text) and len(text) < 30:
+        if _ATTACHMENT.match(text):
+            current = None  # attachments (附件) are forms, not the report's narrative
+            continue
+        if _SUB_HEADING.match(text) and len(text) < 30 or _FORM_TEXT.match(text):
             continue
         if current and len(text) >= _MIN_CHARS:
             out.append(

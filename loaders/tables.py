@@ -313,6 +313,9 @@ class _Walker:
             self._narrative(section, text, line)
         self.goal_header = None
 
+    def _table_fields(self) -> dict:
+        return {"table": self.ctx.title, "table_kind": self.ctx.kind, "table_id": self.ctx.table_id}
+
     # ---- indicators --------------------------------------------------------
     def _indicator_row(self, texts: list[str], row: Row) -> None:
         hdr = self.indicator
@@ -335,6 +338,7 @@ class _Walker:
                         "note": "",
                         "source_line": row.line,
                         "row_kind": "total",
+                        **self._table_fields(),
                     }
                 )
                 return
@@ -375,6 +379,7 @@ class _Walker:
                 "note": get("note"),
                 "source_line": row.line,
                 "row_kind": "indicator",
+                **self._table_fields(),
             }
         )
 

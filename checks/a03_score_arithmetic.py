@@ -1,0 +1,78 @@
+"""A03 分值得分不符: a score above its weight, or totals that are not the sum of the rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from checks.base import CheckInfo, CheckResult, make_flag
+
+CHECK = CheckInfo(
+    code="A03",
+    title="得分超过分值或总分不符",
+    explanation="单项得分不能超过分值；总分应等于各项得分之和，否则自评结果不可信。",
+    category="arithmetic",
+    severity="high",
+    version="1",
+    scope="row",
+    defaults={"tolerance": 0.01},
+    doc="""- 任一行（指标行或资金行）得分 > 分值，或得分为负 → 高；
+  例：衡阳市国资委四张项目表“年度资金总额”分值 10、得分 100；
+- 表中“总分”的分值 ≠ 各指标分值之和（允许含或不含资金行的分值）→ 中；
+- 表中“总分”的得分 ≠ 各项得分之和（含或不含资金行）→ 高。""",
+)
+
+
+def _row_flag(row: dict, where: str) -> dict | None:
+    weight, score = row.get("weight"), row.get("score")
+    if weight is None or score is None:
+        return None
+    if score > weight + 1e-9 or score < 0:
+        name = row.get("name") or row.get("item")
+        return make_flag(
+            CHECK, row, subject=f"{where}·{name}",
+            message=f"{where}“{name}”得分 {score:g} 超过分值 {weight:g}。" if score >= 0 else f"{where}“{name}”得分为负数。",
+            evidence=f"分值={weight:g}；得分={score:g}", key="row",
+        )
+    return None
+
+
+def run(corpus, settings: dict) -> CheckResult:
+    result = CheckResult()
+    funds: dict[tuple, dict] = {}
+    for row in corpus.budget_lines.iter_rows(named=True):
+        if row.get("weight") is not None:
+            result.applied += 1
+            where = row["project"] or "部门整体"
+            funds.setdefault((row["doc_id"], row["table_id"]), row)
+            if flag := _row_flag(row, where):
+                result.flags.append(flag)
+    tables: dict[tuple, list[dict]] = defaultdict(list)
+    for row in corpus.indicators.iter_rows(named=True):
+        tables[(row["doc_id"], row["table_id"])].append(row)
+    for key, rows in tables.items():
+        where = rows[0]["project"] or "部门整体"
+        indicators = [r for r in rows if r["row_kind"] == "indicator"]
+        for row in indicators:
+            result.applied += 1
+            if flag := _row_flag(row, where):
+                result.flags.append(flag)
+        fund = funds.get(key)
+        for total in (r for r in rows if r["row_kind"] == "total"):
+            result.applied += 1
+            for field, label, severity in (("weight", "分值", "medium"), ("score", "得分", "high")):
+                stated = total.get(field)
+                parts = [r[field] for r in indicators if r.get(field) is not None]
+                if stated is None or not parts:
+                    continue
+                summed = sum(parts)
+                with_funds = summed + (fund.get(field) or 0 if fund else 0)
+                if min(abs(stated - summed), abs(stated - with_funds)) <= settings["tolerance"]:
+                    continue
+                result.flags.append(make_flag(
+                    CHECK, total, subject=f"{where}·总分{label}", severity=severity,
+                    message=f"{where}指标表总{label} {stated:g}，但各项{label}之和为 {summed:g}"
+                            + (f"（含资金行为 {with_funds:g}）" if fund else "") + "。",
+                    evidence=f"所列总{label}={stated:g}；指标{label}之和={summed:g}；含资金行={with_funds:g}",
+                    key=field,
+                ))
+    return result

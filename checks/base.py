@@ -1,0 +1,166 @@
+"""What every check shares: its description, the flags schema, rounding tolerance.
+
+A check is a module with ``CHECK`` (a :class:`CheckInfo`) and ``run(corpus,
+settings) -> CheckResult``. Flags are plain dicts with the fixed columns of
+:data:`FLAGS`; the engine turns them into one polars frame.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import polars as pl
+
+CATEGORIES = ("execution", "balance", "indicator", "boilerplate", "arithmetic", "consistency", "coverage")
+CATEGORY_LABELS = {
+    "execution": "预算执行", "balance": "结余资金", "indicator": "绩效指标", "boilerplate": "套话雷同",
+    "arithmetic": "数字勾稽", "consistency": "前后不一", "coverage": "内容缺失",
+}
+SEVERITIES = ("high", "medium", "low")
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+
+FLAGS = {
+    "flag_id": pl.String,
+    "check_id": pl.String,
+    "category": pl.String,
+    "severity": pl.String,
+    "doc_id": pl.String,
+    "source_file": pl.String,
+    "department": pl.String,
+    "year": pl.Int32,
+    "subject": pl.String,
+    "message": pl.String,
+    "evidence": pl.String,
+    "source_line": pl.Int32,
+    # extras
+    "check_title": pl.String,
+    "amount": pl.Float64,  # money involved (万元), for ranking
+    "threshold": pl.String,
+    "related_lines": pl.String,  # other places of the same fact, "file:line; …"
+}
+FLAG_COLUMNS = list(FLAGS)
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    code: str
+    title: str  # short Chinese title
+    explanation: str  # one sentence: why this is a red flag
+    category: str
+    severity: str  # default severity
+    version: str
+    scope: str  # "row" (one line at a time) or "corpus" (compares places)
+    defaults: dict
+    doc: str  # example with figures, configuration, exclusions
+
+
+@dataclass
+class CheckResult:
+    flags: list[dict] = field(default_factory=list)
+    applied: int = 0  # rows (or groups) the check could be applied to
+    not_applicable: dict[str, int] = field(default_factory=dict)  # reason -> rows
+
+
+def flag_id(*parts: object) -> str:
+    """Stable across runs: a hash of what identifies the finding, not of its order."""
+    return hashlib.sha1("|".join(str(p) for p in parts).encode()).hexdigest()[:12]
+
+
+def make_flag(
+    check: CheckInfo, row: dict, *, subject: str, message: str, evidence: str,
+    severity: str | None = None, amount: float | None = None, threshold: str = "",
+    source_line: int | None = None, related: str = "", key: str = "",
+) -> dict:
+    line = source_line if source_line is not None else row.get("source_line")
+    return {
+        "flag_id": flag_id(check.code, row.get("doc_id"), subject, line, key),
+        "check_id": check.code, "category": check.category,
+        "severity": severity or check.severity, "doc_id": row.get("doc_id"),
+        "source_file": row.get("source_file"), "department": row.get("department"),
+        "year": row.get("year"), "subject": subject, "message": message, "evidence": evidence,
+        "source_line": line, "check_title": check.title, "amount": amount,
+        "threshold": threshold, "related_lines": related,
+    }
+
+
+# ---- rounding ---------------------------------------------------------------
+
+def half_unit(decimals: int | None) -> float:
+    """Half of the last printed digit: the most rounding can hide."""
+    return 0.5 * 10 ** -(decimals if decimals is not None else 2)
+
+
+def ratio_bounds(num: float, den: float, num_dec: int | None, den_dec: int | None) -> tuple[float, float]:
+    """Smallest and largest num/den (in %) that the rounded inputs allow."""
+    hn, hd = half_unit(num_dec), half_unit(den_dec)
+    lo_den, hi_den = den + hd, max(den - hd, 1e-12)
+    lo = max(num - hn, 0.0) / lo_den
+    hi = (num + hn) / hi_den
+    return lo * 100, hi * 100
+
+
+def rate_explained(stated: float, stated_dec: int | None, num: float, den: float,
+                   num_dec: int | None, den_dec: int | None) -> bool:
+    """True when rounding of the inputs and of the printed rate explains the stated rate.
+
+    1.16 / 4 = 29.00 %, yet a stated 28.88 % is consistent: 1.155 / 4 = 28.875 %.
+    Truncation is rounding too: 300.91 / 1066.45 = 28.216 % may be printed 28.21 %.
+    """
+    lo, hi = ratio_bounds(num, den, num_dec, den_dec)
+    h = half_unit(stated_dec)
+    # rounded (±h) or truncated (up to one unit above the printed digits)
+    return stated + 2 * h >= lo - 1e-9 and stated - h <= hi + 1e-9
+
+
+def fmt(value: float | None, decimals: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{decimals}f}"
+
+
+def pct(value: float | None, decimals: int = 2) -> str:
+    return "—" if value is None else f"{value:.{decimals}f}%"
+
+
+# ---- row helpers ------------------------------------------------------------
+
+def effective_budget(row: dict) -> float | None:
+    """The budget a rate is measured against: full-year, else initial + additions."""
+    if row.get("budget") is not None:
+        return row["budget"]
+    if row.get("budget_initial") is not None or row.get("budget_adjustment") is not None:
+        return (row.get("budget_initial") or 0.0) + (row.get("budget_adjustment") or 0.0)
+    return None
+
+
+def money_rows(corpus, *, exclude_kinds: tuple[str, ...] = ("final_accounts",)) -> list[dict]:
+    """Budget lines in 万元 that carry both a budget and an actual figure."""
+    df = corpus.budget_lines
+    if df.is_empty():
+        return []
+    df = df.filter((pl.col("unit") == "万元") & ~pl.col("table_kind").is_in(list(exclude_kinds)))
+    out = []
+    for row in df.iter_rows(named=True):
+        budget = effective_budget(row)
+        if budget is not None and row.get("actual") is not None:
+            out.append({**row, "effective_budget": budget})
+    return out
+
+
+def place(row: dict) -> str:
+    return f"{row.get('source_file')}:{row.get('source_line')}"
+
+
+def indicator_rows(corpus) -> list[dict]:
+    """Third-level indicator rows (no totals)."""
+    df = corpus.indicators
+    if df.is_empty():
+        return []
+    return list(df.filter(pl.col("row_kind") == "indicator").iter_rows(named=True))
+
+
+def is_placeholder(text: str | None) -> bool:
+    t = (text or "").strip().strip("□ ")
+    return t in ("", "……", "…", "...", "无", "暂无", "/", "-", "—")

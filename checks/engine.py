@@ -1,0 +1,101 @@
+"""Run every registered check over a corpus: flags, per-check coverage, department ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from checks.base import FLAGS, SEVERITY_RANK
+from checks.registry import CHECKS
+from checks.settings import load_rules
+
+SUMMARY = {
+    "check_id": pl.String, "title": pl.String, "category": pl.String, "scope": pl.String,
+    "version": pl.String, "applied": pl.Int64, "flagged": pl.Int64, "not_applicable": pl.String,
+    "warning": pl.String,
+}
+SEVERITY_WEIGHT = {"high": 10.0, "medium": 3.0, "low": 1.0}
+_FIRES_ON_MOST = 0.5
+
+
+@dataclass
+class CheckRun:
+    flags: pl.DataFrame
+    summary: pl.DataFrame
+    departments: pl.DataFrame
+
+
+def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) -> CheckRun:
+    settings = settings or load_rules(rules, CHECKS)
+    flags: list[dict] = []
+    summary: list[dict] = []
+    for module in CHECKS:
+        info = module.CHECK
+        result = module.run(corpus, settings[info.code])
+        for f in result.flags:
+            f["threshold"] = f["threshold"] or ""
+            f["related_lines"] = f["related_lines"] or ""
+        flags.extend(result.flags)
+        share = len(result.flags) / result.applied if result.applied else 0.0
+        warning = (f"触发比例 {share:.0%}：阈值可能不适合本批报告"
+                   if result.applied >= 4 and share > _FIRES_ON_MOST else "")
+        summary.append({
+            "check_id": info.code, "title": info.title, "category": info.category, "scope": info.scope,
+            "version": info.version, "applied": result.applied, "flagged": len(result.flags),
+            "not_applicable": "；".join(f"{k} {v}" for k, v in result.not_applicable.items() if v),
+            "warning": warning,
+        })
+    frame = pl.DataFrame(flags, schema=FLAGS, orient="row") if flags else pl.DataFrame(schema=FLAGS)
+    frame = frame.unique("flag_id", keep="first", maintain_order=True)
+    frame = sort_flags(frame)
+    return CheckRun(frame, pl.DataFrame(summary, schema=SUMMARY), rank_departments(corpus, frame))
+
+
+def sort_flags(flags: pl.DataFrame) -> pl.DataFrame:
+    """Worst first: severity, then money involved, then place in the report."""
+    return (
+        flags.with_columns(pl.col("severity").replace_strict(SEVERITY_RANK, default=0).alias("_rank"))
+        .sort(["_rank", "amount", "source_file", "source_line"], descending=[True, True, False, False],
+              nulls_last=True)
+        .drop("_rank")
+    )
+
+
+def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
+    """Risk score per department and year: severity points plus money involved (log-scaled)."""
+    docs = corpus.documents.filter(pl.col("status") != "failed")
+    base = docs.group_by("department", "year").agg(pl.len().alias("documents"))
+    bl = corpus.budget_lines
+    money = (
+        bl.filter(pl.col("unit") == "万元", pl.col("table_kind") != "final_accounts")
+        .group_by("department", "year")
+        .agg(pl.col("budget").max().alias("max_budget"), pl.col("actual").max().alias("max_actual"))
+        if not bl.is_empty() else pl.DataFrame(schema={"department": pl.String, "year": pl.Int32,
+                                                       "max_budget": pl.Float64, "max_actual": pl.Float64})
+    )
+    scored = flags.with_columns(
+        pl.col("severity").replace_strict(SEVERITY_WEIGHT, default=0.0).alias("points"),
+    )
+    agg = scored.group_by("department", "year").agg(
+        pl.len().alias("flags"),
+        (pl.col("severity") == "high").sum().alias("high"),
+        (pl.col("severity") == "medium").sum().alias("medium"),
+        (pl.col("severity") == "low").sum().alias("low"),
+        pl.col("points").sum().alias("severity_points"),
+        pl.col("amount").fill_null(0).sum().alias("amount_flagged"),
+        pl.col("category").unique().sort().str.join("、").alias("categories"),
+    )
+    out = (
+        base.join(agg, on=["department", "year"], how="left", nulls_equal=True)
+        .join(money, on=["department", "year"], how="left", nulls_equal=True)
+        .with_columns(pl.col(c).fill_null(0) for c in ("flags", "high", "medium", "low", "severity_points", "amount_flagged"))
+        .with_columns(
+            (pl.col("severity_points") + 5 * (pl.col("amount_flagged") + 1).log10()).round(1).alias("risk_score")
+        )
+        .sort(["risk_score", "high"], descending=True)
+        .with_row_index("rank", offset=1)
+    )
+    return out.select("rank", "department", "year", "risk_score", "flags", "high", "medium", "low",
+                      "amount_flagged", "categories", "documents", "max_budget", "max_actual")

@@ -1,0 +1,128 @@
+"""T01 文字雷同: the same text (indicator, goal, problem, measure) in several places."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from checks.base import CheckInfo, CheckResult, is_placeholder, make_flag
+
+CHECK = CheckInfo(
+    code="T01",
+    title="文字雷同（套话）",
+    explanation="同一段绩效目标、指标、问题或措施在多个项目、部门或年度中反复出现，说明是套用而不是针对实际情况撰写。",
+    category="boilerplate",
+    severity="medium",
+    version="1",
+    scope="corpus",
+    defaults={
+        "similarity": 90.0, "long_chars": 30, "min_chars": 8, "short_min_places": 3,
+        "template_share": 50.0, "template_min_docs": 3,
+        "generic_words": ["通过项目的实施", "通过各个项目的实施", "通过各项任务的实施", "力争", "进一步"],
+    },
+    doc="""比较所有文字单元：正文的存在问题 / 改进措施段落、项目的预期目标 / 实际完成、年度目标，以及
+每个三级指标的“名称：年度指标值”。先去掉空白、标点和 `generic_words` 中的套语，再用 rapidfuzz
+（`process.cdist`, `fuzz.ratio`）两两计算相似度，≥ `similarity`（默认 90）的连成一组。
+
+- 长文字（≥ `long_chars` 字，默认 30）出现 2 处即报；短文字（指标）须出现 ≥ `short_min_places` 处（默认 3）；
+- 跨部门的雷同为高，同一部门内为中；
+- 模板文字（出现在 ≥ `template_share`% 的文件且至少 `template_min_docs` 个文件中）是表格格式，不报；
+- 同一项目的预期目标与实际完成相同由 T02 报告，这里不重复。
+
+例：江汉区整体自评表的年度目标 2 与年度目标 3 使用同一指标“加强信访维稳工作……有利于维护社会稳定”，
+“稳定专项资金”项目表又出现一次，共 3 处 → 中。""",
+)
+_STRIP = re.compile(r"[\s\u3000□，,。.；;：:、“”\"'（）()【】《》!！?？\-—]")
+
+
+def _units(corpus, settings: dict) -> list[dict]:
+    generic = re.compile("|".join(map(re.escape, settings["generic_words"]))) if settings["generic_words"] else None
+    units = []
+    for row in corpus.narratives.iter_rows(named=True):
+        units.append({**row, "kind": row["section"], "text": row["text"]})
+    for row in corpus.indicators.iter_rows(named=True):
+        if row["row_kind"] != "indicator" or is_placeholder(row["name"]) or is_placeholder(row["target"]):
+            continue
+        units.append({**row, "kind": "指标", "section": "指标", "text": f"{row['name']}：{row['target']}"})
+    for u in units:
+        norm = _STRIP.sub("", u["text"] or "")
+        u["norm"] = generic.sub("", norm) if generic else norm
+    return [u for u in units if len(u["norm"]) >= settings["min_chars"]]
+
+
+def _templates(units: list[dict], n_docs: int, settings: dict) -> set[str]:
+    docs_of: dict[str, set[str]] = {}
+    for u in units:
+        docs_of.setdefault(u["norm"], set()).add(u["doc_id"])
+    need = max(settings["template_min_docs"], n_docs * settings["template_share"] / 100)
+    return {text for text, docs in docs_of.items() if len(docs) >= need}
+
+
+def _components(n: int, pairs: np.ndarray) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(int(a))] = find(int(b))
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _exempt(a: dict, b: dict) -> bool:
+    same_place = a["doc_id"] == b["doc_id"] and a["source_line"] == b["source_line"]
+    goal_pair = {a["section"], b["section"]} == {"预期目标", "实际完成"} and a["doc_id"] == b["doc_id"] and (
+        a.get("project") == b.get("project"))
+    return same_place or goal_pair
+
+
+def similar_pairs(texts: list[str], threshold: float) -> np.ndarray:
+    """Index pairs (i < j) whose fuzz.ratio reaches the threshold (all pairs, blocked by caller)."""
+    if len(texts) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8,
+                           workers=-1)
+    i, j = np.nonzero(np.triu(scores, k=1))
+    return np.stack([i, j], axis=1)
+
+
+def run(corpus, settings: dict) -> CheckResult:
+    result = CheckResult()
+    units = _units(corpus, settings)
+    templates = _templates(units, corpus.documents.height, settings)
+    result.not_applicable["模板文字"] = sum(1 for u in units if u["norm"] in templates)
+    units = [u for u in units if u["norm"] not in templates]
+    result.applied = len(units)
+    texts = [u["norm"] for u in units]
+    pairs = [p for p in similar_pairs(texts, settings["similarity"]) if not _exempt(units[p[0]], units[p[1]])]
+    for group in _components(len(units), np.array(pairs).reshape(-1, 2)):
+        members = sorted((units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"]))
+        longest = max(len(u["norm"]) for u in members)
+        if longest < settings["long_chars"] and len(members) < settings["short_min_places"]:
+            continue
+        first = members[0]
+        departments = {u["department"] for u in members}
+        places = []
+        for u in members:
+            score = fuzz.ratio(first["norm"], u["norm"])
+            where = u.get("project") or u["section"]
+            places.append(f"{u['source_file']}:{u['source_line']}（{where}，相似度{score:.0f}）")
+        text = first["text"] if len(first["text"]) <= 60 else first["text"][:60] + "…"
+        result.flags.append(make_flag(
+            CHECK, first, subject=text,
+            severity="high" if len(departments) > 1 else ("medium" if longest >= settings["long_chars"] else "low"),
+            message=f"同一{('指标' if first['kind'] == '指标' else '段文字')}在 {len(members)} 处重复出现"
+                    f"{'（跨 ' + str(len(departments)) + ' 个部门）' if len(departments) > 1 else ''}：“{text}”",
+            evidence="；".join(places), related="; ".join(f"{u['source_file']}:{u['source_line']}" for u in members[1:]),
+            threshold=f"相似度≥{settings['similarity']:g}",
+            key="|".join(f"{u['doc_id']}:{u['source_line']}" for u in members),
+        ))
+    return result
