@@ -14,8 +14,18 @@ CHECK = CheckInfo(
     severity="medium",
     version="1",
     scope="row",
-    defaults={"columns": ["budget_initial", "budget_adjustment", "budget", "actual", "balance", "basic",
-                          "project_spending"], "min_difference": 0.0},
+    defaults={
+        "columns": [
+            "budget_initial",
+            "budget_adjustment",
+            "budget",
+            "actual",
+            "balance",
+            "basic",
+            "project_spending",
+        ],
+        "min_difference": 0.0,
+    },
     doc="""- 预算执行表：带序号（或编号）的分项之和与“小计 / 合计”行比较（“其中”子项不计入）；
 - 决算表：按功能分类 / 经济分类编码，3 位“类”等于 5 位“款”之和，5 位“款”等于 7 位“项”之和，
   “合计”等于各“类”之和。
@@ -23,8 +33,15 @@ CHECK = CheckInfo(
 容差：n 个两位小数相加最多差 n × 0.005，再加合计本身的 0.005；只有超出容差和 `min_difference`
 的差额才报。例：分项 633.99 + 64.47 + 87.05 = 785.51 与小计 785.51 一致，不报。""",
 )
-_FIELD_LABELS = {"budget_initial": "年初预算", "budget_adjustment": "追加", "budget": "预算",
-                 "actual": "执行/决算", "balance": "结余", "basic": "基本支出", "project_spending": "项目支出"}
+_FIELD_LABELS = {
+    "budget_initial": "年初预算",
+    "budget_adjustment": "追加",
+    "budget": "预算",
+    "actual": "执行/决算",
+    "balance": "结余",
+    "basic": "基本支出",
+    "project_spending": "项目支出",
+}
 
 
 def _compare(rows: list[dict], total: dict, settings: dict, result: CheckResult, what: str) -> None:
@@ -41,13 +58,19 @@ def _compare(rows: list[dict], total: dict, settings: dict, result: CheckResult,
         if abs(diff) <= max(tolerance, settings["min_difference"]):
             continue
         label = _FIELD_LABELS.get(col, col)
-        result.flags.append(make_flag(
-            CHECK, total, subject=f"{total['table']}·{total['item'] or total.get('code')}",
-            message=f"“{total['item']}”{label} {fmt(stated)} 万元，但{what}相加为 {fmt(summed)} 万元，相差 {fmt(diff)} 万元。",
-            evidence=f"合计={fmt(stated)}；分项之和={fmt(summed)}（{len(values)} 项，第"
-                     f"{'、'.join(str(r['source_line']) for r in rows)}行）；容差={tolerance:.3f}",
-            amount=abs(diff), threshold=f"差额>{tolerance:.3f}（n×0.005）", key=col,
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                total,
+                subject=f"{total['table']}·{total['item'] or total.get('code')}",
+                message=f"“{total['item']}”{label} {fmt(stated)} 万元，但{what}相加为 {fmt(summed)} 万元，相差 {fmt(diff)} 万元。",
+                evidence=f"合计={fmt(stated)}；分项之和={fmt(summed)}（{len(values)} 项，第"
+                f"{'、'.join(str(r['source_line']) for r in rows)}行）；容差={tolerance:.3f}",
+                amount=abs(diff),
+                threshold=f"差额>{tolerance:.3f}（n×0.005）",
+                key=col,
+            )
+        )
 
 
 def run(corpus, settings: dict) -> CheckResult:
@@ -65,12 +88,18 @@ def run(corpus, settings: dict) -> CheckResult:
             by_code = {r["code"]: r for r in coded}
             for code, parent in by_code.items():
                 width = {3: 5, 5: 7}.get(len(code))
-                children = [r for c, r in by_code.items() if width and len(c) == width and c.startswith(code)]
+                children = [
+                    r
+                    for c, r in by_code.items()
+                    if width and len(c) == width and c.startswith(code)
+                ]
                 if children:
                     _compare(children, parent, settings, result, "下级科目")
             totals = [r for r in rows if r["row_kind"] == "total" and not r.get("code")]
             top = [r for r in coded if len(r["code"]) == 3]
-            functional = all(c.startswith("2") for c in by_code)  # 30x economic codes sit side by side
+            functional = all(
+                c.startswith("2") for c in by_code
+            )  # 30x economic codes sit side by side
             for total in totals[:1]:
                 if functional and top:
                     _compare(top, total, settings, result, "各类科目")

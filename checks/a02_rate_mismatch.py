@@ -43,35 +43,60 @@ def run(corpus, settings: dict) -> CheckResult:
             result.applied += 1
             dec = row.get("decimals")
             candidates = [budget] + ([row["budget_initial"]] if row.get("budget_initial") else [])
-            if not any(rate_explained(stated, row.get("rate_decimals"), actual, b, dec, dec) for b in candidates):
+            if not any(
+                rate_explained(stated, row.get("rate_decimals"), actual, b, dec, dec)
+                for b in candidates
+            ):
                 recomputed = actual / budget * 100
                 if abs(recomputed - stated) > settings["min_rate_gap"]:
                     what = "控制率" if row["unit"] == "人" else "执行率"
                     unit = "人" if row["unit"] == "人" else "万元"
-                    result.flags.append(make_flag(
-                        CHECK, row, subject=subject,
-                        message=f"“{subject}”所列{what} {pct(stated, row.get('rate_decimals') or 0)}，"
-                                f"但 {fmt(actual, dec or 0)}{unit} ÷ {fmt(budget, dec or 0)}{unit} = {pct(recomputed)}。",
-                        evidence=f"所列={stated}%；重算={recomputed:.4f}%；分子={actual}；分母={budget}",
-                        severity="medium", amount=None, threshold="超出四舍五入区间", key="rate",
-                    ))
+                    result.flags.append(
+                        make_flag(
+                            CHECK,
+                            row,
+                            subject=subject,
+                            message=f"“{subject}”所列{what} {pct(stated, row.get('rate_decimals') or 0)}，"
+                            f"但 {fmt(actual, dec or 0)}{unit} ÷ {fmt(budget, dec or 0)}{unit} = {pct(recomputed)}。",
+                            evidence=f"所列={stated}%；重算={recomputed:.4f}%；分子={actual}；分母={budget}",
+                            severity="medium",
+                            amount=None,
+                            threshold="超出四舍五入区间",
+                            key="rate",
+                        )
+                    )
         tol = 3 * half_unit(row.get("decimals")) + 1e-9
         if row.get("balance") is not None and row.get("budget") is not None and actual is not None:
             result.applied += 1
             diff = row["budget"] - actual - row["balance"]
             if abs(diff) > tol:
-                result.flags.append(make_flag(
-                    CHECK, row, subject=subject,
-                    message=f"“{subject}”预算 {fmt(row['budget'])} − 执行 {fmt(actual)} = {fmt(row['budget'] - actual)} 万元，但所列结余为 {fmt(row['balance'])} 万元。",
-                    evidence=f"差额={diff:.4f}；容差={tol:.3f}", amount=abs(diff), key="balance",
-                ))
-        if None not in (row.get("budget_initial"), row.get("budget_adjustment"), row.get("budget")) and row["origin"] == "table":
+                result.flags.append(
+                    make_flag(
+                        CHECK,
+                        row,
+                        subject=subject,
+                        message=f"“{subject}”预算 {fmt(row['budget'])} − 执行 {fmt(actual)} = {fmt(row['budget'] - actual)} 万元，但所列结余为 {fmt(row['balance'])} 万元。",
+                        evidence=f"差额={diff:.4f}；容差={tol:.3f}",
+                        amount=abs(diff),
+                        key="balance",
+                    )
+                )
+        if (
+            None not in (row.get("budget_initial"), row.get("budget_adjustment"), row.get("budget"))
+            and row["origin"] == "table"
+        ):
             result.applied += 1
             diff = row["budget_initial"] + row["budget_adjustment"] - row["budget"]
             if abs(diff) > tol:
-                result.flags.append(make_flag(
-                    CHECK, row, subject=subject,
-                    message=f"“{subject}”年初 {fmt(row['budget_initial'])} + 追加 {fmt(row['budget_adjustment'])} ≠ 全年预算 {fmt(row['budget'])} 万元。",
-                    evidence=f"差额={diff:.4f}；容差={tol:.3f}", amount=abs(diff), key="total",
-                ))
+                result.flags.append(
+                    make_flag(
+                        CHECK,
+                        row,
+                        subject=subject,
+                        message=f"“{subject}”年初 {fmt(row['budget_initial'])} + 追加 {fmt(row['budget_adjustment'])} ≠ 全年预算 {fmt(row['budget'])} 万元。",
+                        evidence=f"差额={diff:.4f}；容差={tol:.3f}",
+                        amount=abs(diff),
+                        key="total",
+                    )
+                )
     return result

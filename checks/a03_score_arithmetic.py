@@ -29,9 +29,14 @@ def _row_flag(row: dict, where: str) -> dict | None:
     if score > weight + 1e-9 or score < 0:
         name = row.get("name") or row.get("item")
         return make_flag(
-            CHECK, row, subject=f"{where}·{name}",
-            message=f"{where}“{name}”得分 {score:g} 超过分值 {weight:g}。" if score >= 0 else f"{where}“{name}”得分为负数。",
-            evidence=f"分值={weight:g}；得分={score:g}", key="row",
+            CHECK,
+            row,
+            subject=f"{where}·{name}",
+            message=f"{where}“{name}”得分 {score:g} 超过分值 {weight:g}。"
+            if score >= 0
+            else f"{where}“{name}”得分为负数。",
+            evidence=f"分值={weight:g}；得分={score:g}",
+            key="row",
         )
     return None
 
@@ -68,11 +73,17 @@ def run(corpus, settings: dict) -> CheckResult:
                 with_funds = summed + (fund.get(field) or 0 if fund else 0)
                 if min(abs(stated - summed), abs(stated - with_funds)) <= settings["tolerance"]:
                     continue
-                result.flags.append(make_flag(
-                    CHECK, total, subject=f"{where}·总分{label}", severity=severity,
-                    message=f"{where}指标表总{label} {stated:g}，但各项{label}之和为 {summed:g}"
-                            + (f"（含资金行为 {with_funds:g}）" if fund else "") + "。",
-                    evidence=f"所列总{label}={stated:g}；指标{label}之和={summed:g}；含资金行={with_funds:g}",
-                    key=field,
-                ))
+                result.flags.append(
+                    make_flag(
+                        CHECK,
+                        total,
+                        subject=f"{where}·总分{label}",
+                        severity=severity,
+                        message=f"{where}指标表总{label} {stated:g}，但各项{label}之和为 {summed:g}"
+                        + (f"（含资金行为 {with_funds:g}）" if fund else "")
+                        + "。",
+                        evidence=f"所列总{label}={stated:g}；指标{label}之和={summed:g}；含资金行={with_funds:g}",
+                        key=field,
+                    )
+                )
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.base import CheckInfo, CheckResult, fmt, make_flag, money_rows, pct, place
+from checks.base import CheckInfo, CheckResult, add_related, fmt, make_flag, money_rows, pct
 
 CHECK = CheckInfo(
     code="B01",
@@ -14,8 +14,13 @@ CHECK = CheckInfo(
     severity="medium",
     version="1",
     scope="row",
-    defaults={"share_medium": 10.0, "share_high": 20.0, "min_amount": 10.0,
-              "amount_high": 500.0, "exclude_items": "三公|公务接待|公务用车|公务车|公车|出国|因公"},
+    defaults={
+        "share_medium": 10.0,
+        "share_high": 20.0,
+        "min_amount": 10.0,
+        "amount_high": 500.0,
+        "exclude_items": "三公|公务接待|公务用车|公务车|公车|出国|因公",
+    },
     doc="""结余 = 报告所列结余，未列时为 预算 − 执行。结余不少于 `min_amount` 万元（默认 10）且占预算
 `share_medium`%（默认 10%）以上为中，`share_high`%（默认 20%）以上或结余达 `amount_high` 万元（默认 500）为高。
 
@@ -39,12 +44,15 @@ def run(corpus, settings: dict) -> CheckResult:
             continue
         key = (row["doc_id"], round(budget, 2), round(balance, 2))
         if key in seen:
-            seen[key]["related_lines"] += f"; {place(row)}"
+            add_related(seen[key], row)
             continue
         high = share >= settings["share_high"] or balance >= settings["amount_high"]
         subject = row["project"] or row["item"]
         seen[key] = make_flag(
-            CHECK, row, subject=subject, severity="high" if high else "medium",
+            CHECK,
+            row,
+            subject=subject,
+            severity="high" if high else "medium",
             message=f"“{subject}”结余 {fmt(balance)} 万元，占预算 {fmt(budget)} 万元的 {pct(share)}。",
             evidence=f"预算={fmt(budget)}；执行={fmt(actual)}；结余={fmt(balance)}；结余占比={pct(share)}",
             amount=balance,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.base import CheckInfo, CheckResult, fmt, make_flag, money_rows, pct, place
+from checks.base import CheckInfo, CheckResult, add_related, fmt, make_flag, money_rows, pct
 
 CHECK = CheckInfo(
     code="B02",
@@ -35,14 +35,18 @@ def run(corpus, settings: dict) -> CheckResult:
             continue
         key = (row["doc_id"], round(added, 2), round(unspent, 2))
         if key in seen:
-            seen[key]["related_lines"] += f"; {place(row)}"
+            add_related(seen[key], row)
             continue
         subject = row["project"] or row["item"]
         seen[key] = make_flag(
-            CHECK, row, subject=subject, severity="high" if unspent >= added else "medium",
+            CHECK,
+            row,
+            subject=subject,
+            severity="high" if unspent >= added else "medium",
             message=f"“{subject}”年中追加 {fmt(added)} 万元，年末仍有 {fmt(unspent)} 万元未使用（相当于追加额的 {pct(share)}）。",
             evidence=f"追加={fmt(added)}；全年预算={fmt(row['effective_budget'])}；执行={fmt(row['actual'])}；未使用={fmt(unspent)}",
-            amount=min(unspent, added), threshold=f"未使用≥追加额的{settings['unspent_share']:g}%",
+            amount=min(unspent, added),
+            threshold=f"未使用≥追加额的{settings['unspent_share']:g}%",
         )
     result.flags = list(seen.values())
     return result

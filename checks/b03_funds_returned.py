@@ -14,7 +14,10 @@ CHECK = CheckInfo(
     severity="low",
     version="1",
     scope="row",
-    defaults={"pattern": r"财政收回|全部收回|收回财政|上缴财政|已由财政收回", "high_amount": 1000.0},
+    defaults={
+        "pattern": r"财政收回|全部收回|收回财政|上缴财政|已由财政收回",
+        "high_amount": 1000.0,
+    },
     doc="""在正文中找“被财政收回 / 全部收回 / 上缴财政”等说法；同一句给出的结余金额作为涉及金额。
 金额达到 `high_amount` 万元（默认 1,000）为中，否则为低。正则可在 `pattern` 中调整。
 
@@ -38,15 +41,26 @@ def run(corpus, settings: dict) -> CheckResult:
             at = next((i for i, s in enumerate(sentences) if pattern.search(s)), 0)
             sentence = sentences[at]
             # the amount returned: a balance in the same sentence, else in the sentence before
-            amounts = [float(a.replace(",", "")) for a in _AMOUNT.findall(sentence)] or [
-                float(a.replace(",", "")) for a in _ANY_AMOUNT.findall(sentence)
-            ] or [float(a.replace(",", "")) for a in _AMOUNT.findall(sentences[at - 1] if at else "")]
+            amounts = (
+                [float(a.replace(",", "")) for a in _AMOUNT.findall(sentence)]
+                or [float(a.replace(",", "")) for a in _ANY_AMOUNT.findall(sentence)]
+                or [
+                    float(a.replace(",", ""))
+                    for a in _AMOUNT.findall(sentences[at - 1] if at else "")
+                ]
+            )
             amount = max(amounts) if amounts else None
             row = {**doc, "source_line": number}
-            result.flags.append(make_flag(
-                CHECK, row, subject="结余资金被收回",
-                severity="medium" if amount and amount >= settings["high_amount"] else "low",
-                message=f"报告说明结余资金被财政收回{f'，涉及 {fmt(amount)} 万元' if amount else ''}：“{sentence.strip()[:80]}”",
-                evidence=f"原文={line.strip()[:160]}", amount=amount, threshold=f"正文匹配：{settings['pattern']}",
-            ))
+            result.flags.append(
+                make_flag(
+                    CHECK,
+                    row,
+                    subject="结余资金被收回",
+                    severity="medium" if amount and amount >= settings["high_amount"] else "low",
+                    message=f"报告说明结余资金被财政收回{f'，涉及 {fmt(amount)} 万元' if amount else ''}：“{sentence.strip()[:80]}”",
+                    evidence=f"原文={line.strip()[:160]}",
+                    amount=amount,
+                    threshold=f"正文匹配：{settings['pattern']}",
+                )
+            )
     return result

@@ -12,10 +12,25 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-CATEGORIES = ("execution", "balance", "indicator", "boilerplate", "arithmetic", "consistency", "coverage")
+from loaders.blocks import is_heading
+
+CATEGORIES = (
+    "execution",
+    "balance",
+    "indicator",
+    "boilerplate",
+    "arithmetic",
+    "consistency",
+    "coverage",
+)
 CATEGORY_LABELS = {
-    "execution": "预算执行", "balance": "结余资金", "indicator": "绩效指标", "boilerplate": "套话雷同",
-    "arithmetic": "数字勾稽", "consistency": "前后不一", "coverage": "内容缺失",
+    "execution": "预算执行",
+    "balance": "结余资金",
+    "indicator": "绩效指标",
+    "boilerplate": "套话雷同",
+    "arithmetic": "数字勾稽",
+    "consistency": "前后不一",
+    "coverage": "内容缺失",
 }
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
@@ -69,30 +84,51 @@ def flag_id(*parts: object) -> str:
 
 
 def make_flag(
-    check: CheckInfo, row: dict, *, subject: str, message: str, evidence: str,
-    severity: str | None = None, amount: float | None = None, threshold: str = "",
-    source_line: int | None = None, related: str = "", key: str = "",
+    check: CheckInfo,
+    row: dict,
+    *,
+    subject: str,
+    message: str,
+    evidence: str,
+    severity: str | None = None,
+    amount: float | None = None,
+    threshold: str = "",
+    source_line: int | None = None,
+    related: str = "",
+    key: str = "",
 ) -> dict:
     line = source_line if source_line is not None else row.get("source_line")
     return {
         "flag_id": flag_id(check.code, row.get("doc_id"), subject, line, key),
-        "check_id": check.code, "category": check.category,
-        "severity": severity or check.severity, "doc_id": row.get("doc_id"),
-        "source_file": row.get("source_file"), "department": row.get("department"),
-        "year": row.get("year"), "subject": subject, "message": message, "evidence": evidence,
-        "source_line": line, "check_title": check.title, "amount": amount,
-        "threshold": threshold, "related_lines": related,
+        "check_id": check.code,
+        "category": check.category,
+        "severity": severity or check.severity,
+        "doc_id": row.get("doc_id"),
+        "source_file": row.get("source_file"),
+        "department": row.get("department"),
+        "year": row.get("year"),
+        "subject": subject,
+        "message": message,
+        "evidence": evidence,
+        "source_line": line,
+        "check_title": check.title,
+        "amount": amount,
+        "threshold": threshold,
+        "related_lines": related,
     }
 
 
 # ---- rounding ---------------------------------------------------------------
+
 
 def half_unit(decimals: int | None) -> float:
     """Half of the last printed digit: the most rounding can hide."""
     return 0.5 * 10 ** -(decimals if decimals is not None else 2)
 
 
-def ratio_bounds(num: float, den: float, num_dec: int | None, den_dec: int | None) -> tuple[float, float]:
+def ratio_bounds(
+    num: float, den: float, num_dec: int | None, den_dec: int | None
+) -> tuple[float, float]:
     """Smallest and largest num/den (in %) that the rounded inputs allow."""
     hn, hd = half_unit(num_dec), half_unit(den_dec)
     lo_den, hi_den = den + hd, max(den - hd, 1e-12)
@@ -101,8 +137,14 @@ def ratio_bounds(num: float, den: float, num_dec: int | None, den_dec: int | Non
     return lo * 100, hi * 100
 
 
-def rate_explained(stated: float, stated_dec: int | None, num: float, den: float,
-                   num_dec: int | None, den_dec: int | None) -> bool:
+def rate_explained(
+    stated: float,
+    stated_dec: int | None,
+    num: float,
+    den: float,
+    num_dec: int | None,
+    den_dec: int | None,
+) -> bool:
     """True when rounding of the inputs and of the printed rate explains the stated rate.
 
     1.16 / 4 = 29.00 %, yet a stated 28.88 % is consistent: 1.155 / 4 = 28.875 %.
@@ -125,6 +167,7 @@ def pct(value: float | None, decimals: int = 2) -> str:
 
 
 # ---- row helpers ------------------------------------------------------------
+
 
 def effective_budget(row: dict) -> float | None:
     """The budget a rate is measured against: full-year, else initial + additions."""
@@ -164,3 +207,39 @@ def indicator_rows(corpus) -> list[dict]:
 def is_placeholder(text: str | None) -> bool:
     t = (text or "").strip().strip("□ ")
     return t in ("", "……", "…", "...", "无", "暂无", "/", "-", "—")
+
+
+def prose_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """Prose lines with page breaks mended: a line not ending a sentence is joined to the next.
+
+    Table rows (lines with tabs) are left out. Each item keeps its first line number.
+    """
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if "\t" in line:
+            if pending:
+                out.append(pending)
+                pending = None
+            continue
+        if not text:
+            continue
+        if is_heading(text):
+            if pending:
+                out.append(pending)
+                pending = None
+            out.append((number, text))
+            continue
+        pending = (pending[0], pending[1] + text) if pending else (number, text)
+        if text.endswith(("。", "；", "：", ":", "！", "？")) or len(text) < 15:
+            out.append(pending)
+            pending = None
+    if pending:
+        out.append(pending)
+    return out
+
+
+def add_related(flag: dict, row: dict) -> None:
+    """Record another place where the same fact is stated."""
+    flag["related_lines"] = "; ".join(p for p in (flag.get("related_lines"), place(row)) if p)

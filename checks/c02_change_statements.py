@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from checks.base import CheckInfo, CheckResult, make_flag, rate_explained
+from checks.base import CheckInfo, CheckResult, make_flag, prose_lines, rate_explained
 
 CHECK = CheckInfo(
     code="C02",
@@ -37,11 +37,11 @@ def run(corpus, settings: dict) -> CheckResult:
     docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
     for doc_id, lines in corpus.texts.items():
         facts: dict[tuple, list[dict]] = defaultdict(list)
-        for number, line in enumerate(lines, start=1):
-            if "\t" in line:
-                continue
+        for number, line in prose_lines(lines):
             for m in _CHANGE.finditer(line):
-                sentence_start = max(line.rfind("。", 0, m.start()), line.rfind("；", 0, m.start())) + 1
+                sentence_start = (
+                    max(line.rfind("。", 0, m.start()), line.rfind("；", 0, m.start())) + 1
+                )
                 before = list(_AMOUNT.finditer(line[sentence_start : m.start()]))
                 if not before:
                     continue
@@ -49,35 +49,58 @@ def run(corpus, settings: dict) -> CheckResult:
                 amount = float(amount_m["amount"].replace(",", ""))
                 delta = float(m["delta"].replace(",", ""))
                 down = m["dir"] in ("减少", "降低")
-                prior_given = bool(amount_m["prior"]) or line[sentence_start: m.start()].rstrip().endswith("较上年")
+                prior_given = bool(amount_m["prior"]) or line[
+                    sentence_start : m.start()
+                ].rstrip().endswith("较上年")
                 base = amount if prior_given else (amount + delta if down else amount - delta)
-                facts[(amount, delta)].append({
-                    "line": number, "pct": float(m["pct"]), "pct_dec": _decimals(m["pct"]), "base": base,
-                    "delta": delta, "dec": max(_decimals(m["delta"]), _decimals(amount_m["amount"])),
-                    "text": line[sentence_start: m.end()],
-                })
+                facts[(amount, delta)].append(
+                    {
+                        "line": number,
+                        "pct": float(m["pct"]),
+                        "pct_dec": _decimals(m["pct"]),
+                        "base": base,
+                        "delta": delta,
+                        "dec": max(_decimals(m["delta"]), _decimals(amount_m["amount"])),
+                        "text": line[sentence_start : m.end()],
+                    }
+                )
         for (amount, delta), stmts in list(facts.items())[: settings["max_statements"]]:
             result.applied += 1
             base = stmts[0]["base"]
             if base <= 0:
                 continue
             recomputed = delta / base * 100
-            wrong = [s for s in stmts if not rate_explained(s["pct"], s["pct_dec"], delta, base, s["dec"], s["dec"])]
+            wrong = [
+                s
+                for s in stmts
+                if not rate_explained(s["pct"], s["pct_dec"], delta, base, s["dec"], s["dec"])
+            ]
             distinct = {s["pct"] for s in stmts}
             if not wrong and len(distinct) == 1:
                 continue
             target = wrong[0] if wrong else stmts[-1]
             row = {**docs[doc_id], "source_line": target["line"]}
             if len(distinct) > 1:
-                message = (f"同一变化（{amount:g} 万元，变化 {delta:g} 万元）写成不同增长率："
-                           + "、".join(f"第{s['line']}行 {s['pct']:g}%" for s in stmts)
-                           + f"；按金额应为 {recomputed:.2f}%。")
+                message = (
+                    f"同一变化（{amount:g} 万元，变化 {delta:g} 万元）写成不同增长率："
+                    + "、".join(f"第{s['line']}行 {s['pct']:g}%" for s in stmts)
+                    + f"；按金额应为 {recomputed:.2f}%。"
+                )
             else:
                 message = f"第 {target['line']} 行写变化 {delta:g} 万元、{target['pct']:g}%，但 {delta:g} ÷ {base:g} = {recomputed:.2f}%。"
-            result.flags.append(make_flag(
-                CHECK, row, subject=f"同比变化 {delta:g} 万元", message=message,
-                evidence="；".join(f"第{s['line']}行：{s['text'][:60]}" for s in stmts),
-                related="; ".join(f"{docs[doc_id]['source_file']}:{s['line']}" for s in stmts if s is not target),
-                key=f"{amount}-{delta}",
-            ))
+            result.flags.append(
+                make_flag(
+                    CHECK,
+                    row,
+                    subject=f"同比变化 {delta:g} 万元",
+                    message=message,
+                    evidence="；".join(f"第{s['line']}行：{s['text'][:60]}" for s in stmts),
+                    related="; ".join(
+                        f"{docs[doc_id]['source_file']}:{s['line']}"
+                        for s in stmts
+                        if s is not target
+                    ),
+                    key=f"{amount}-{delta}",
+                )
+            )
     return result

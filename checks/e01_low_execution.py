@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.base import CheckInfo, CheckResult, fmt, make_flag, money_rows, pct, place
+from checks.base import CheckInfo, CheckResult, add_related, fmt, make_flag, money_rows, pct
 
 CHECK = CheckInfo(
     code="E01",
@@ -15,7 +15,9 @@ CHECK = CheckInfo(
     version="1",
     scope="row",
     defaults={
-        "explain_below": 90.0, "high_below": 60.0, "min_budget": 1.0,
+        "explain_below": 90.0,
+        "high_below": 60.0,
+        "min_budget": 1.0,
         "exclude_items": "三公|公务接待|公务用车|公务车|公车|出国|因公",
     },
     doc="""对每一条同时有预算数和执行数的预算行（表格或正文），计算 执行数 ÷ 全年预算数；
@@ -52,23 +54,42 @@ def run(corpus, settings: dict) -> CheckResult:
             continue
         key = (row["doc_id"], round(budget, 2), round(actual, 2), row.get("project") or "")
         if key in seen:
-            seen[key]["related_lines"] += f"; {place(row)}"
+            add_related(seen[key], row)
             continue
         severity = "high" if worst < settings["high_below"] or actual == 0 else "medium"
         if budget < settings["min_budget"]:
             severity = "low"
         subject = row["project"] or row["item"]
         if rate < settings["explain_below"]:
-            message = (f"“{subject}”预算 {fmt(budget)} 万元，执行 {fmt(actual)} 万元，"
-                       f"执行率 {pct(rate)}，低于 {settings['explain_below']:g}%。")
+            message = (
+                f"“{subject}”预算 {fmt(budget)} 万元，执行 {fmt(actual)} 万元，"
+                f"执行率 {pct(rate)}，低于 {settings['explain_below']:g}%。"
+            )
         else:
-            message = (f"“{subject}”对全年预算执行率 {pct(rate)}，但年初预算（资金量）{fmt(initial)} 万元，"
-                       f"实际只执行 {fmt(actual)} 万元，对年初执行率 {pct(rate_initial)}。")
-        evidence = (f"预算={fmt(budget)}；执行={fmt(actual)}；执行率={pct(rate)}"
-                    + (f"；年初预算={fmt(initial)}；对年初执行率={pct(rate_initial)}" if rate_initial else "")
-                    + (f"；报告所列执行率={pct(row['rate_stated'])}" if row.get("rate_stated") is not None else ""))
+            message = (
+                f"“{subject}”对全年预算执行率 {pct(rate)}，但年初预算（资金量）{fmt(initial)} 万元，"
+                f"实际只执行 {fmt(actual)} 万元，对年初执行率 {pct(rate_initial)}。"
+            )
+        evidence = (
+            f"预算={fmt(budget)}；执行={fmt(actual)}；执行率={pct(rate)}"
+            + (
+                f"；年初预算={fmt(initial)}；对年初执行率={pct(rate_initial)}"
+                if rate_initial
+                else ""
+            )
+            + (
+                f"；报告所列执行率={pct(row['rate_stated'])}"
+                if row.get("rate_stated") is not None
+                else ""
+            )
+        )
         flag = make_flag(
-            CHECK, row, subject=subject, message=message, evidence=evidence, severity=severity,
+            CHECK,
+            row,
+            subject=subject,
+            message=message,
+            evidence=evidence,
+            severity=severity,
             amount=max(budget, initial or 0) - actual,
             threshold=f"执行率<{settings['explain_below']:g}%（<{settings['high_below']:g}% 为高）",
         )

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from checks.base import CheckInfo, CheckResult, fmt, half_unit, make_flag, money_rows, pct, place
+from checks.base import (
+    CheckInfo,
+    CheckResult,
+    add_related,
+    fmt,
+    half_unit,
+    make_flag,
+    money_rows,
+    pct,
+)
 
 CHECK = CheckInfo(
     code="E02",
@@ -35,7 +44,7 @@ def run(corpus, settings: dict) -> CheckResult:
             continue
         key = (row["doc_id"], round(budget, 2), round(actual, 2))
         if key in seen:
-            seen[key]["related_lines"] += f"; {place(row)}"
+            add_related(seen[key], row)
             continue
         subject = row["project"] or row["item"]
         if budget <= 0:
@@ -52,8 +61,14 @@ def run(corpus, settings: dict) -> CheckResult:
         if row.get("budget_adjustment"):
             evidence += f"；追加={fmt(row['budget_adjustment'])}"
         seen[key] = make_flag(
-            CHECK, row, subject=subject, message=message, evidence=evidence, severity=severity,
-            amount=excess, threshold=f"执行数>预算数（>{settings['high_above']:g}% 为高）",
+            CHECK,
+            row,
+            subject=subject,
+            message=message,
+            evidence=evidence,
+            severity=severity,
+            amount=excess,
+            threshold=f"执行数>预算数（>{settings['high_above']:g}% 为高）",
         )
     result.flags = list(seen.values())
     return result

@@ -12,8 +12,14 @@ from checks.registry import CHECKS
 from checks.settings import load_rules
 
 SUMMARY = {
-    "check_id": pl.String, "title": pl.String, "category": pl.String, "scope": pl.String,
-    "version": pl.String, "applied": pl.Int64, "flagged": pl.Int64, "not_applicable": pl.String,
+    "check_id": pl.String,
+    "title": pl.String,
+    "category": pl.String,
+    "scope": pl.String,
+    "version": pl.String,
+    "applied": pl.Int64,
+    "flagged": pl.Int64,
+    "not_applicable": pl.String,
     "warning": pl.String,
 }
 SEVERITY_WEIGHT = {"high": 10.0, "medium": 3.0, "low": 1.0}
@@ -39,14 +45,26 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
             f["related_lines"] = f["related_lines"] or ""
         flags.extend(result.flags)
         share = len(result.flags) / result.applied if result.applied else 0.0
-        warning = (f"触发比例 {share:.0%}：阈值可能不适合本批报告"
-                   if result.applied >= 4 and share > _FIRES_ON_MOST else "")
-        summary.append({
-            "check_id": info.code, "title": info.title, "category": info.category, "scope": info.scope,
-            "version": info.version, "applied": result.applied, "flagged": len(result.flags),
-            "not_applicable": "；".join(f"{k} {v}" for k, v in result.not_applicable.items() if v),
-            "warning": warning,
-        })
+        warning = (
+            f"触发比例 {share:.0%}：阈值可能不适合本批报告"
+            if result.applied >= 4 and share > _FIRES_ON_MOST
+            else ""
+        )
+        summary.append(
+            {
+                "check_id": info.code,
+                "title": info.title,
+                "category": info.category,
+                "scope": info.scope,
+                "version": info.version,
+                "applied": result.applied,
+                "flagged": len(result.flags),
+                "not_applicable": "；".join(
+                    f"{k} {v}" for k, v in result.not_applicable.items() if v
+                ),
+                "warning": warning,
+            }
+        )
     frame = pl.DataFrame(flags, schema=FLAGS, orient="row") if flags else pl.DataFrame(schema=FLAGS)
     frame = frame.unique("flag_id", keep="first", maintain_order=True)
     frame = sort_flags(frame)
@@ -56,9 +74,14 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
 def sort_flags(flags: pl.DataFrame) -> pl.DataFrame:
     """Worst first: severity, then money involved, then place in the report."""
     return (
-        flags.with_columns(pl.col("severity").replace_strict(SEVERITY_RANK, default=0).alias("_rank"))
-        .sort(["_rank", "amount", "source_file", "source_line"], descending=[True, True, False, False],
-              nulls_last=True)
+        flags.with_columns(
+            pl.col("severity").replace_strict(SEVERITY_RANK, default=0).alias("_rank")
+        )
+        .sort(
+            ["_rank", "amount", "source_file", "source_line"],
+            descending=[True, True, False, False],
+            nulls_last=True,
+        )
         .drop("_rank")
     )
 
@@ -72,8 +95,15 @@ def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
         bl.filter(pl.col("unit") == "万元", pl.col("table_kind") != "final_accounts")
         .group_by("department", "year")
         .agg(pl.col("budget").max().alias("max_budget"), pl.col("actual").max().alias("max_actual"))
-        if not bl.is_empty() else pl.DataFrame(schema={"department": pl.String, "year": pl.Int32,
-                                                       "max_budget": pl.Float64, "max_actual": pl.Float64})
+        if not bl.is_empty()
+        else pl.DataFrame(
+            schema={
+                "department": pl.String,
+                "year": pl.Int32,
+                "max_budget": pl.Float64,
+                "max_actual": pl.Float64,
+            }
+        )
     )
     scored = flags.with_columns(
         pl.col("severity").replace_strict(SEVERITY_WEIGHT, default=0.0).alias("points"),
@@ -90,12 +120,30 @@ def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
     out = (
         base.join(agg, on=["department", "year"], how="left", nulls_equal=True)
         .join(money, on=["department", "year"], how="left", nulls_equal=True)
-        .with_columns(pl.col(c).fill_null(0) for c in ("flags", "high", "medium", "low", "severity_points", "amount_flagged"))
         .with_columns(
-            (pl.col("severity_points") + 5 * (pl.col("amount_flagged") + 1).log10()).round(1).alias("risk_score")
+            pl.col(c).fill_null(0)
+            for c in ("flags", "high", "medium", "low", "severity_points", "amount_flagged")
+        )
+        .with_columns(
+            (pl.col("severity_points") + 5 * (pl.col("amount_flagged") + 1).log10())
+            .round(1)
+            .alias("risk_score")
         )
         .sort(["risk_score", "high"], descending=True)
         .with_row_index("rank", offset=1)
     )
-    return out.select("rank", "department", "year", "risk_score", "flags", "high", "medium", "low",
-                      "amount_flagged", "categories", "documents", "max_budget", "max_actual")
+    return out.select(
+        "rank",
+        "department",
+        "year",
+        "risk_score",
+        "flags",
+        "high",
+        "medium",
+        "low",
+        "amount_flagged",
+        "categories",
+        "documents",
+        "max_budget",
+        "max_actual",
+    )

@@ -15,9 +15,33 @@ CHECK = CheckInfo(
     version="1",
     scope="row",
     defaults={
-        "vague_words": ["有效保障", "发挥作用", "有利于", "较好", "良好", "明显", "显著", "逐步",
-                        "进一步", "持续", "稳步", "积极", "提升", "改善", "基本", "达标", "已完成",
-                        "按时", "及时", "符合规定", "有效", "稳定", "完成", "到位", "健全"],
+        "vague_words": [
+            "有效保障",
+            "发挥作用",
+            "有利于",
+            "较好",
+            "良好",
+            "明显",
+            "显著",
+            "逐步",
+            "进一步",
+            "持续",
+            "稳步",
+            "积极",
+            "提升",
+            "改善",
+            "基本",
+            "达标",
+            "已完成",
+            "按时",
+            "及时",
+            "符合规定",
+            "有效",
+            "稳定",
+            "完成",
+            "到位",
+            "健全",
+        ],
         "sentence_chars": 25,
     },
     doc="""检查每个三级指标的年度指标值和实际完成值：
@@ -64,11 +88,16 @@ def run(corpus, settings: dict) -> CheckResult:
             continue
         subject = row["name"] or "（无名称指标）"
         where = f"“{row['project']}”项目" if row["project"] else "部门整体"
-        result.flags.append(make_flag(
-            CHECK, row, subject=subject,
-            message=f"{where}指标“{subject}”：{'；'.join(issues)}。",
-            evidence=f"年度指标值={row['target']!s}；实际完成值={row['actual']!s}；一级={row['level1']}；二级={row['level2']}",
-            severity="medium" if any("模糊" in i or "符号" in i for i in issues) else "low",
-            threshold="模糊词表见 rules.toml [I01].vague_words", key=row["project"],
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                row,
+                subject=subject,
+                message=f"{where}指标“{subject}”：{'；'.join(issues)}。",
+                evidence=f"年度指标值={row['target']!s}；实际完成值={row['actual']!s}；一级={row['level1']}；二级={row['level2']}",
+                severity="medium" if any("模糊" in i or "符号" in i for i in issues) else "low",
+                threshold="模糊词表见 rules.toml [I01].vague_words",
+                key=row["project"],
+            )
+        )
     return result

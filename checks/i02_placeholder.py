@@ -29,19 +29,28 @@ def run(corpus, settings: dict) -> CheckResult:
         tables[(row["doc_id"], row["table_id"], row["project"])].append(row)
     for rows in tables.values():
         result.applied += len(rows)
-        holes = [r for r in rows if is_placeholder(r["name"]) or (
-            is_placeholder(r["target"]) and is_placeholder(r["actual"]))]
+        holes = [
+            r
+            for r in rows
+            if is_placeholder(r["name"])
+            or (is_placeholder(r["target"]) and is_placeholder(r["actual"]))
+        ]
         if not holes:
             continue
         share = len(holes) / len(rows) * 100
         first = holes[0]
         where = f"“{first['project']}”项目" if first["project"] else "部门整体"
         lines = "、".join(str(r["source_line"]) for r in holes)
-        result.flags.append(make_flag(
-            CHECK, first, subject=f"{where}指标表",
-            message=f"{where}绩效指标表 {len(rows)} 行中有 {len(holes)} 行是“……”、“无”或空白。",
-            evidence=f"占位行号={lines}；占比={share:.0f}%",
-            severity="medium" if share >= settings["high_share"] else "low",
-            threshold=f"占位行占比≥{settings['high_share']:g}% 为中", key=first["table_id"],
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                first,
+                subject=f"{where}指标表",
+                message=f"{where}绩效指标表 {len(rows)} 行中有 {len(holes)} 行是“……”、“无”或空白。",
+                evidence=f"占位行号={lines}；占比={share:.0f}%",
+                severity="medium" if share >= settings["high_share"] else "low",
+                threshold=f"占位行占比≥{settings['high_share']:g}% 为中",
+                key=first["table_id"],
+            )
+        )
     return result

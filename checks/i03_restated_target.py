@@ -48,8 +48,14 @@ def run(corpus, settings: dict) -> CheckResult:
             continue
         subject = row["name"] or "（无名称指标）"
         where = f"“{row['project']}”项目" if row["project"] else "部门整体"
-        result.flags.append(make_flag(
-            CHECK, row, subject=subject, message=f"{where}指标“{subject}”：{problem}。",
-            evidence=f"年度指标值={target}；实际完成值={actual}", key=row["project"],
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                row,
+                subject=subject,
+                message=f"{where}指标“{subject}”：{problem}。",
+                evidence=f"年度指标值={target}；实际完成值={actual}",
+                key=row["project"],
+            )
+        )
     return result

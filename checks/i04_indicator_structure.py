@@ -59,20 +59,31 @@ def run(corpus, settings: dict) -> CheckResult:
             issues.append("产出指标填写的是资金投入")
         if issues:
             where = f"“{row['project']}”项目" if row["project"] else "部门整体"
-            result.flags.append(make_flag(
-                CHECK, row, subject=name, message=f"{where}指标“{name}”：{'；'.join(issues)}。",
-                evidence=f"一级={row['level1']}；二级={row['level2']}；三级={name}", key=row["project"],
-            ))
+            result.flags.append(
+                make_flag(
+                    CHECK,
+                    row,
+                    subject=name,
+                    message=f"{where}指标“{name}”：{'；'.join(issues)}。",
+                    evidence=f"一级={row['level1']}；二级={row['level2']}；三级={name}",
+                    key=row["project"],
+                )
+            )
     for rows in tables.values():
         present = {_family(r["level1"] or "") for r in rows}
         missing = [f"{k}指标" for k in ("产出", "效益") if k not in present]
         if missing:
             first = rows[0]
             where = f"“{first['project']}”项目" if first["project"] else "部门整体"
-            result.flags.append(make_flag(
-                CHECK, first, subject=f"{where}指标表", severity="medium",
-                message=f"{where}绩效指标表缺少{'、'.join(missing)}。",
-                evidence=f"已有一级指标={'、'.join(sorted(p for p in present if p))}",
-                key=f"missing-{first['table_id']}",
-            ))
+            result.flags.append(
+                make_flag(
+                    CHECK,
+                    first,
+                    subject=f"{where}指标表",
+                    severity="medium",
+                    message=f"{where}绩效指标表缺少{'、'.join(missing)}。",
+                    evidence=f"已有一级指标={'、'.join(sorted(p for p in present if p))}",
+                    key=f"missing-{first['table_id']}",
+                )
+            )
     return result

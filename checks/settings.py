@@ -21,7 +21,9 @@ def _merge(defaults: dict, override: dict, where: str) -> dict:
     merged = dict(defaults)
     for key, value in override.items():
         if key not in defaults:
-            raise RulesError(f"规则文件中的未知设置 {where}.{key}（可用：{', '.join(sorted(defaults))}）")
+            raise RulesError(
+                f"规则文件中的未知设置 {where}.{key}（可用：{', '.join(sorted(defaults))}）"
+            )
         if isinstance(defaults[key], (int, float)) and not isinstance(defaults[key], bool):
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise RulesError(f"规则 {where}.{key} 应为数字，实际为 {value!r}")
@@ -41,7 +43,9 @@ def load_rules(path: Path | None, checks: list) -> dict[str, dict]:
             raise RulesError(f"无法读取规则文件 {source}：{exc}") from exc
         for code, table in data.items():
             if code not in settings:
-                raise RulesError(f"规则文件中的未知检查 [{code}]（可用：{', '.join(sorted(settings))}）")
+                raise RulesError(
+                    f"规则文件中的未知检查 [{code}]（可用：{', '.join(sorted(settings))}）"
+                )
             if not isinstance(table, dict):
                 raise RulesError(f"规则 [{code}] 应为一个表")
             settings[code] = _merge(settings[code], table, code)

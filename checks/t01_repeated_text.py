@@ -18,9 +18,19 @@ CHECK = CheckInfo(
     version="1",
     scope="corpus",
     defaults={
-        "similarity": 90.0, "long_chars": 30, "min_chars": 8, "short_min_places": 3,
-        "template_share": 50.0, "template_min_docs": 3,
-        "generic_words": ["通过项目的实施", "通过各个项目的实施", "通过各项任务的实施", "力争", "进一步"],
+        "similarity": 90.0,
+        "long_chars": 30,
+        "min_chars": 8,
+        "short_min_places": 3,
+        "template_share": 50.0,
+        "template_min_docs": 3,
+        "generic_words": [
+            "通过项目的实施",
+            "通过各个项目的实施",
+            "通过各项任务的实施",
+            "力争",
+            "进一步",
+        ],
     },
     doc="""比较所有文字单元：正文的存在问题 / 改进措施段落、项目的预期目标 / 实际完成、年度目标，以及
 每个三级指标的“名称：年度指标值”。先去掉空白、标点和 `generic_words` 中的套语，再用 rapidfuzz
@@ -38,14 +48,24 @@ _STRIP = re.compile(r"[\s\u3000□，,。.；;：:、“”\"'（）()【】《�
 
 
 def _units(corpus, settings: dict) -> list[dict]:
-    generic = re.compile("|".join(map(re.escape, settings["generic_words"]))) if settings["generic_words"] else None
+    generic = (
+        re.compile("|".join(map(re.escape, settings["generic_words"])))
+        if settings["generic_words"]
+        else None
+    )
     units = []
     for row in corpus.narratives.iter_rows(named=True):
         units.append({**row, "kind": row["section"], "text": row["text"]})
     for row in corpus.indicators.iter_rows(named=True):
-        if row["row_kind"] != "indicator" or is_placeholder(row["name"]) or is_placeholder(row["target"]):
+        if (
+            row["row_kind"] != "indicator"
+            or is_placeholder(row["name"])
+            or is_placeholder(row["target"])
+        ):
             continue
-        units.append({**row, "kind": "指标", "section": "指标", "text": f"{row['name']}：{row['target']}"})
+        units.append(
+            {**row, "kind": "指标", "section": "指标", "text": f"{row['name']}：{row['target']}"}
+        )
     for u in units:
         norm = _STRIP.sub("", u["text"] or "")
         u["norm"] = generic.sub("", norm) if generic else norm
@@ -79,8 +99,11 @@ def _components(n: int, pairs: np.ndarray) -> list[list[int]]:
 
 def _exempt(a: dict, b: dict) -> bool:
     same_place = a["doc_id"] == b["doc_id"] and a["source_line"] == b["source_line"]
-    goal_pair = {a["section"], b["section"]} == {"预期目标", "实际完成"} and a["doc_id"] == b["doc_id"] and (
-        a.get("project") == b.get("project"))
+    goal_pair = (
+        {a["section"], b["section"]} == {"预期目标", "实际完成"}
+        and a["doc_id"] == b["doc_id"]
+        and (a.get("project") == b.get("project"))
+    )
     return same_place or goal_pair
 
 
@@ -88,8 +111,9 @@ def similar_pairs(texts: list[str], threshold: float) -> np.ndarray:
     """Index pairs (i < j) whose fuzz.ratio reaches the threshold (all pairs, blocked by caller)."""
     if len(texts) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8,
-                           workers=-1)
+    scores = process.cdist(
+        texts, texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=-1
+    )
     i, j = np.nonzero(np.triu(scores, k=1))
     return np.stack([i, j], axis=1)
 
@@ -102,9 +126,15 @@ def run(corpus, settings: dict) -> CheckResult:
     units = [u for u in units if u["norm"] not in templates]
     result.applied = len(units)
     texts = [u["norm"] for u in units]
-    pairs = [p for p in similar_pairs(texts, settings["similarity"]) if not _exempt(units[p[0]], units[p[1]])]
+    pairs = [
+        p
+        for p in similar_pairs(texts, settings["similarity"])
+        if not _exempt(units[p[0]], units[p[1]])
+    ]
     for group in _components(len(units), np.array(pairs).reshape(-1, 2)):
-        members = sorted((units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"]))
+        members = sorted(
+            (units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"])
+        )
         longest = max(len(u["norm"]) for u in members)
         if longest < settings["long_chars"] and len(members) < settings["short_min_places"]:
             continue
@@ -116,13 +146,20 @@ def run(corpus, settings: dict) -> CheckResult:
             where = u.get("project") or u["section"]
             places.append(f"{u['source_file']}:{u['source_line']}（{where}，相似度{score:.0f}）")
         text = first["text"] if len(first["text"]) <= 60 else first["text"][:60] + "…"
-        result.flags.append(make_flag(
-            CHECK, first, subject=text,
-            severity="high" if len(departments) > 1 else ("medium" if longest >= settings["long_chars"] else "low"),
-            message=f"同一{('指标' if first['kind'] == '指标' else '段文字')}在 {len(members)} 处重复出现"
-                    f"{'（跨 ' + str(len(departments)) + ' 个部门）' if len(departments) > 1 else ''}：“{text}”",
-            evidence="；".join(places), related="; ".join(f"{u['source_file']}:{u['source_line']}" for u in members[1:]),
-            threshold=f"相似度≥{settings['similarity']:g}",
-            key="|".join(f"{u['doc_id']}:{u['source_line']}" for u in members),
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                first,
+                subject=text,
+                severity="high"
+                if len(departments) > 1
+                else ("medium" if longest >= settings["long_chars"] else "low"),
+                message=f"同一{('指标' if first['kind'] == '指标' else '段文字')}在 {len(members)} 处重复出现"
+                f"{'（跨 ' + str(len(departments)) + ' 个部门）' if len(departments) > 1 else ''}：“{text}”",
+                evidence="；".join(places),
+                related="; ".join(f"{u['source_file']}:{u['source_line']}" for u in members[1:]),
+                threshold=f"相似度≥{settings['similarity']:g}",
+                key="|".join(f"{u['doc_id']}:{u['source_line']}" for u in members),
+            )
+        )
     return result

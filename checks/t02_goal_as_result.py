@@ -42,10 +42,15 @@ def run(corpus, settings: dict) -> CheckResult:
         if score < settings["similarity"]:
             continue
         subject = goal["project"] or "部门整体"
-        result.flags.append(make_flag(
-            CHECK, done, subject=subject,
-            message=f"“{subject}”的实际完成情况照抄预期目标（相似度 {score:.0f}）：“{done['text'][:60]}”",
-            evidence=f"预期目标（第{goal['source_line']}行）={goal['text']}；实际完成（第{done['source_line']}行）={done['text']}",
-            related=f"{goal['source_file']}:{goal['source_line']}", threshold=f"相似度≥{settings['similarity']:g}",
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                done,
+                subject=subject,
+                message=f"“{subject}”的实际完成情况照抄预期目标（相似度 {score:.0f}）：“{done['text'][:60]}”",
+                evidence=f"预期目标（第{goal['source_line']}行）={goal['text']}；实际完成（第{done['source_line']}行）={done['text']}",
+                related=f"{goal['source_file']}:{goal['source_line']}",
+                threshold=f"相似度≥{settings['similarity']:g}",
+            )
+        )
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from checks.base import CheckInfo, CheckResult, fmt, make_flag
 
 CHECK = CheckInfo(
@@ -12,11 +14,11 @@ CHECK = CheckInfo(
     severity="medium",
     version="1",
     scope="row",
-    defaults={"min_budget": 0.0},
+    defaults={"kinds": "自评"},
     doc="""- 部门整体支出绩效自评报告（有预算执行数字）却没有任何绩效指标行 → 中；
   例：长沙市工信局 2022 年报告列了 85,578.49 万元预算，没有指标表；
 - 项目支出绩效自评表有资金行但没有指标行 → 中。
-排除：只有部门决算的文件（决算公开不要求指标表）。""",
+排除：只有部门决算的文件（决算公开不要求指标表）。`kinds` 是需要指标表的文件类型（正则，默认“自评”）。""",
 )
 
 
@@ -24,9 +26,13 @@ def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     bl, ind = corpus.budget_lines, corpus.indicators
     with_indicators = set(ind["doc_id"].to_list()) if not ind.is_empty() else set()
-    projects_with_indicators = {(r["doc_id"], r["project"]) for r in ind.iter_rows(named=True)} if not ind.is_empty() else set()
+    projects_with_indicators = (
+        {(r["doc_id"], r["project"]) for r in ind.iter_rows(named=True)}
+        if not ind.is_empty()
+        else set()
+    )
     for doc in corpus.documents.iter_rows(named=True):
-        if doc["status"] == "failed" or "自评" not in (doc["kind"] or ""):
+        if doc["status"] == "failed" or not re.search(settings["kinds"], doc["kind"] or ""):
             continue
         lines = bl.filter(bl["doc_id"] == doc["doc_id"]) if not bl.is_empty() else bl
         if lines.is_empty():
@@ -36,19 +42,33 @@ def run(corpus, settings: dict) -> CheckResult:
             budgets = [v for v in lines["budget"].to_list() if v is not None]
             total = max(budgets) if budgets else None
             first = lines.row(0, named=True)
-            result.flags.append(make_flag(
-                CHECK, {**doc, "source_line": first["source_line"]}, subject="绩效指标表",
-                message=f"自评报告有预算执行数据（最大一笔 {fmt(total)} 万元），但没有任何绩效指标。",
-                evidence=f"预算行={lines.height}；指标行=0", amount=total,
-            ))
-    for row in bl.filter(bl["table_kind"] == "project_self_eval").iter_rows(named=True) if not bl.is_empty() else []:
+            result.flags.append(
+                make_flag(
+                    CHECK,
+                    {**doc, "source_line": first["source_line"]},
+                    subject="绩效指标表",
+                    message=f"自评报告有预算执行数据（最大一笔 {fmt(total)} 万元），但没有任何绩效指标。",
+                    evidence=f"预算行={lines.height}；指标行=0",
+                    amount=total,
+                )
+            )
+    for row in (
+        bl.filter(bl["table_kind"] == "project_self_eval").iter_rows(named=True)
+        if not bl.is_empty()
+        else []
+    ):
         if row["row_kind"] != "item" or not row["project"]:
             continue
         result.applied += 1
         if (row["doc_id"], row["project"]) not in projects_with_indicators:
-            result.flags.append(make_flag(
-                CHECK, row, subject=row["project"],
-                message=f"项目“{row['project']}”自评表有资金 {fmt(row['budget'])} 万元，但没有绩效指标。",
-                evidence=f"预算={fmt(row['budget'])}；执行={fmt(row['actual'])}", amount=row["budget"],
-            ))
+            result.flags.append(
+                make_flag(
+                    CHECK,
+                    row,
+                    subject=row["project"],
+                    message=f"项目“{row['project']}”自评表有资金 {fmt(row['budget'])} 万元，但没有绩效指标。",
+                    evidence=f"预算={fmt(row['budget'])}；执行={fmt(row['actual'])}",
+                    amount=row["budget"],
+                )
+            )
     return result

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz
 
-from checks.base import CheckInfo, CheckResult, fmt, make_flag, money_rows, pct
+from checks.base import CheckInfo, CheckResult, fmt, make_flag, money_rows, pct, prose_lines
 
 CHECK = CheckInfo(
     code="V02",
@@ -17,9 +17,12 @@ CHECK = CheckInfo(
     severity="medium",
     version="1",
     scope="row",
-    defaults={"below": 90.0, "name_match": 80.0,
-              "reason_words": "原因|由于|因为|因(?!公)|导致|受.{0,6}影响|滞后|延迟|未能|尚未|减少|偏缓|缓慢|不理想",
-              "exclude_items": "三公|公务接待|公务用车|公务车|公车|出国|因公"},
+    defaults={
+        "below": 90.0,
+        "name_match": 80.0,
+        "reason_words": "原因|由于|因为|因(?!公)|导致|受.{0,6}影响|滞后|延迟|未能|尚未|减少|偏缓|缓慢|不理想",
+        "exclude_items": "三公|公务接待|公务用车|公务车|公车|出国|因公",
+    },
     doc="""执行率（对全年预算或对年初预算 / 资金量）低于 `below`%（默认 90%）的项目或科目，在报告其他地方
 （正文或表中“偏差原因”）找不到提到它的说明句：句中含项目名称（rapidfuzz partial_ratio ≥ `name_match`，默认 80）
 且含原因用语（`reason_words`）。项目表有“偏差大或目标未完成原因分析”内容的视为已说明。
@@ -36,13 +39,17 @@ def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     reason = re.compile(settings["reason_words"])
     exclude = re.compile(settings["exclude_items"]) if settings["exclude_items"] else None
-    explained_projects = {(r["doc_id"], r["project"]) for r in corpus.narratives.iter_rows(named=True)
-                          if r["section"] == "偏差原因" and r["text"].strip("无 ")}
+    explained_projects = {
+        (r["doc_id"], r["project"])
+        for r in corpus.narratives.iter_rows(named=True)
+        if r["section"] == "偏差原因" and r["text"].strip("无 ")
+    }
     sentences: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for doc_id, lines in corpus.texts.items():
-        for number, line in enumerate(lines, start=1):
-            if "\t" not in line:
-                sentences[doc_id] += [(number, s) for s in re.split(r"(?<=[。；])", line) if reason.search(s)]
+        for number, line in prose_lines(lines):
+            sentences[doc_id] += [
+                (number, s) for s in re.split(r"(?<=[。；])", line) if reason.search(s)
+            ]
     seen: set[tuple] = set()
     for row in money_rows(corpus):
         budget, actual = row["effective_budget"], row["actual"]
@@ -61,14 +68,25 @@ def run(corpus, settings: dict) -> CheckResult:
         if (row["doc_id"], row["project"]) in explained_projects and row["project"]:
             continue
         core = _CORE.sub("", name)
-        found = [n for n, s in sentences[row["doc_id"]] if (
-            fuzz.partial_ratio(name, s) >= settings["name_match"] or (len(core) >= 2 and core in s))]
+        found = [
+            n
+            for n, s in sentences[row["doc_id"]]
+            if (
+                fuzz.partial_ratio(name, s) >= settings["name_match"]
+                or (len(core) >= 2 and core in s)
+            )
+        ]
         if found:
             continue
-        result.flags.append(make_flag(
-            CHECK, row, subject=name,
-            message=f"“{name}”执行率 {pct(rate)}（执行 {fmt(actual)} / 预算 {fmt(reference)} 万元），报告中没有说明原因。",
-            evidence=f"预算={fmt(reference)}；执行={fmt(actual)}；执行率={pct(rate)}；未找到含名称和原因用语的句子",
-            amount=reference - actual, threshold=f"执行率<{settings['below']:g}%",
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                row,
+                subject=name,
+                message=f"“{name}”执行率 {pct(rate)}（执行 {fmt(actual)} / 预算 {fmt(reference)} 万元），报告中没有说明原因。",
+                evidence=f"预算={fmt(reference)}；执行={fmt(actual)}；执行率={pct(rate)}；未找到含名称和原因用语的句子",
+                amount=reference - actual,
+                threshold=f"执行率<{settings['below']:g}%",
+            )
+        )
     return result

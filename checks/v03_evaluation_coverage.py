@@ -27,10 +27,21 @@ def run(corpus, settings: dict) -> CheckResult:
         return result
     for doc in corpus.documents.iter_rows(named=True):
         rows = [r for r in bl.filter(bl["doc_id"] == doc["doc_id"]).iter_rows(named=True)]
-        projects = {r["project"]: r for r in rows if r["table_kind"] == "project_self_eval"
-                    and r["row_kind"] == "item" and r["project"] and r.get("budget") is not None}
-        totals = [r for r in rows if r["table_kind"] in ("basic_data", "dept_self_eval")
-                  and (r["item"] or "").endswith("项目支出") and r.get("budget")]
+        projects = {
+            r["project"]: r
+            for r in rows
+            if r["table_kind"] == "project_self_eval"
+            and r["row_kind"] == "item"
+            and r["project"]
+            and r.get("budget") is not None
+        }
+        totals = [
+            r
+            for r in rows
+            if r["table_kind"] in ("basic_data", "dept_self_eval")
+            and (r["item"] or "").endswith("项目支出")
+            and r.get("budget")
+        ]
         if not projects or not totals:
             continue
         result.applied += 1
@@ -39,11 +50,16 @@ def run(corpus, settings: dict) -> CheckResult:
         share = covered / total["budget"] * 100
         if share >= settings["min_share"]:
             continue
-        result.flags.append(make_flag(
-            CHECK, total, subject="项目自评覆盖面",
-            severity="high" if share < settings["high_below"] else "medium",
-            message=f"项目支出预算 {fmt(total['budget'])} 万元，只有 {len(projects)} 个项目做了自评，合计 {fmt(covered)} 万元（{pct(share)}）。",
-            evidence=f"自评项目={'、'.join(projects)}；合计={fmt(covered)}；项目支出预算={fmt(total['budget'])}",
-            amount=total["budget"] - covered, threshold=f"覆盖率<{settings['min_share']:g}%",
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                total,
+                subject="项目自评覆盖面",
+                severity="high" if share < settings["high_below"] else "medium",
+                message=f"项目支出预算 {fmt(total['budget'])} 万元，只有 {len(projects)} 个项目做了自评，合计 {fmt(covered)} 万元（{pct(share)}）。",
+                evidence=f"自评项目={'、'.join(projects)}；合计={fmt(covered)}；项目支出预算={fmt(total['budget'])}",
+                amount=total["budget"] - covered,
+                threshold=f"覆盖率<{settings['min_share']:g}%",
+            )
+        )
     return result

@@ -35,9 +35,16 @@ def run(corpus, settings: dict) -> CheckResult:
     for bad in by_doc.values():
         first = bad[0][0]
         names = "、".join((rows[0]["project"] or "部门整体") for rows in bad)
-        result.flags.append(make_flag(
-            CHECK, first, subject="指标分值/得分",
-            message=f"{len(bad)} 张绩效指标表没有分值或得分：{names}。",
-            evidence="；".join(f"{rows[0]['project'] or '部门整体'}（第{rows[0]['source_line']}行起，{len(rows)}行）" for rows in bad),
-        ))
+        result.flags.append(
+            make_flag(
+                CHECK,
+                first,
+                subject="指标分值/得分",
+                message=f"{len(bad)} 张绩效指标表没有分值或得分：{names}。",
+                evidence="；".join(
+                    f"{rows[0]['project'] or '部门整体'}（第{rows[0]['source_line']}行起，{len(rows)}行）"
+                    for rows in bad
+                ),
+            )
+        )
     return result

@@ -87,7 +87,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     )
     counts = run.flags["severity"].value_counts()
     by = dict(zip(counts["severity"], counts["count"], strict=True))
-    print(f"疑点 {run.flags.height} 条（高 {by.get('high', 0)}，中 {by.get('medium', 0)}，低 {by.get('low', 0)}）")
+    print(
+        f"疑点 {run.flags.height} 条（高 {by.get('high', 0)}，中 {by.get('medium', 0)}，低 {by.get('low', 0)}）"
+    )
     print(f"输出目录：{out}（用时 {time.perf_counter() - started:.2f} 秒）")
     return 1 if missing and docs.height == 0 else 0
 
@@ -107,7 +109,9 @@ def cmd_flags(args: argparse.Namespace) -> int:
         print(f"写出 {flags.height} 条疑点到 {args.csv}")
     else:
         for row in flags.iter_rows(named=True):
-            print(f"[{row['severity']}] {row['check_id']} {row['source_file']}:{row['source_line']} {row['message']}")
+            print(
+                f"[{row['severity']}] {row['check_id']} {row['source_file']}:{row['source_line']} {row['message']}"
+            )
     return 0
 
 

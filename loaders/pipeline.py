@@ -59,7 +59,9 @@ def _table_context(blocks: list, index: int, table_id: int, year: int | None) ->
     titles += [compact(t) for t in first_rows if _TITLE.search(compact(t)) and len(compact(t)) < 40]
     title = " ".join(reversed(titles[:2])) if titles else f"表{table_id}"
     context = " ".join(before + [compact(t) for t in first_rows])
-    if re.search(r"公开0\d表|决算(总)?表|决算明细表", " ".join(before)) and not re.search(r"自评", title):
+    if re.search(r"公开0\d表|决算(总)?表|决算明细表", " ".join(before)) and not re.search(
+        r"自评", title
+    ):
         kind = "final_accounts"
     elif "基础数据表" in context:
         kind = "basic_data"

@@ -1,0 +1,323 @@
+"""Minimal hand-made corpora for each check: a true positive, the exclusions, nothing irrelevant."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from loaders import model
+from loaders.pipeline import Corpus
+
+DOC = {"doc_id": "d1", "source_file": "fixture.txt", "department": "测试局", "year": 2023}
+
+
+def line(item, budget=None, actual=None, **kw):
+    row = {
+        **DOC,
+        "table": "表1",
+        "item": item,
+        "budget": budget,
+        "actual": actual,
+        "source_line": 10,
+        "origin": "table",
+        "table_kind": "budget_table",
+        "table_id": 1,
+        "row_kind": "item",
+        "parent_item": "",
+        "project": "",
+        "code": "",
+        "unit": "万元",
+        "decimals": 2,
+        "text": item,
+    }
+    row.update(kw)
+    return row
+
+
+def indicator(name, target, actual, **kw):
+    row = {
+        **DOC,
+        "project": "",
+        "level1": "产出指标",
+        "level2": "数量指标",
+        "name": name,
+        "target": target,
+        "actual": actual,
+        "weight": None,
+        "score": None,
+        "note": "",
+        "source_line": 20,
+        "table": "表2",
+        "table_kind": "dept_self_eval",
+        "table_id": 2,
+        "row_kind": "indicator",
+    }
+    row.update(kw)
+    return row
+
+
+def narrative(section, text, **kw):
+    row = {**DOC, "project": "", "section": section, "text": text, "source_line": 30}
+    row.update(kw)
+    return row
+
+
+def corpus(budget=(), indicators=(), narratives=(), texts=None, docs=None) -> Corpus:
+    docs = docs or [
+        {
+            **DOC,
+            "kind": "整体自评报告",
+            "region": "测试市",
+            "status": "ok",
+            "message": "",
+            "encoding": "utf-8",
+            "n_lines": 100,
+        }
+    ]
+    return Corpus(
+        documents=model.frame(docs, model.DOCUMENTS),
+        budget_lines=model.frame(list(budget), model.BUDGET_LINES),
+        indicators=model.frame(list(indicators), model.INDICATORS),
+        narratives=model.frame(list(narratives), model.NARRATIVES),
+        parse_issues=model.frame([], model.PARSE_ISSUES),
+        texts=texts or {},
+    )
+
+
+LONG = "全面完成企业改制，筑牢稳定防线，保障信访维稳工作稳定持续向好，坚守安全底线，排除安全隐患。"
+
+# code -> (positive corpus, negative corpus (each exclusion), settings override, flags expected with override)
+FIXTURES = {
+    "E01": (
+        corpus([line("专项A", 100, 50)]),
+        corpus([line("专项B", 100, 95), line("公务接待费", 10, 0), line("无预算", 0, 5)]),
+        {"high_below": 40.0},
+        1,
+    ),
+    "E02": (
+        corpus([line("专项A", 100, 120.01)]),
+        corpus([line("专项B", 100, 100.004), line("专项C", 100, 90)]),
+        {"high_above": 130.0},
+        1,
+    ),
+    "B01": (
+        corpus([line("专项A", 1000, 700, balance=300)]),
+        corpus([line("专项B", 1000, 950), line("小额", 20, 15), line("三公经费", 100, 10)]),
+        {"share_medium": 50.0},
+        0,
+    ),
+    "B02": (
+        corpus([line("追加项目", None, 10, budget_initial=0, budget_adjustment=100)]),
+        corpus([line("追加用完", None, 95, budget_initial=0, budget_adjustment=100)]),
+        {"unspent_share": 95.0},
+        0,
+    ),
+    "B03": (
+        corpus(texts={"d1": ["指标结余1,200.00万元，结余指标均已被财政收回。"]}),
+        corpus(texts={"d1": ["资金已全部拨付到位。", "表\t收回\t1"]}),
+        {"high_amount": 100.0},
+        1,
+    ),
+    "I01": (
+        corpus(
+            indicators=[
+                indicator("保障作用", "有效保障", "有效保障"),
+                indicator("时效", "≤计划期", "≤计划期"),
+            ]
+        ),
+        corpus(indicators=[indicator("人数", "5人", "5人"), indicator("……", "", "")]),
+        {"vague_words": ["不存在的词"]},
+        1,
+    ),
+    "I02": (
+        corpus(indicators=[indicator("人数", "5人", "5人"), indicator("……", "", "")]),
+        corpus(indicators=[indicator("人数", "5人", "5人")]),
+        {"high_share": 60.0},
+        1,
+    ),
+    "I03": (
+        corpus(
+            indicators=[
+                indicator("档案", "档案归档规范齐全", "档案归档规范齐全"),
+                indicator("工作", "做好留守处工作", "100%"),
+            ]
+        ),
+        corpus(
+            indicators=[indicator("人数", "5人", "5人"), indicator("作用", "有效保障", "有效保障")]
+        ),
+        {"min_chars": 50},
+        1,
+    ),
+    "I04": (
+        corpus(
+            indicators=[
+                indicator("作用", "发挥", "发挥", level2="社会效益指标"),
+                indicator("效益", "1个", "1个", level1="效益指标", level2="经济效益指标"),
+            ]
+        ),
+        corpus(
+            indicators=[
+                indicator("人数", "5人", "5人"),
+                indicator("效益", "1个", "1个", level1="效益指标", level2="经济效益指标"),
+            ]
+        ),
+        {"input_words": ["人数"]},
+        1,
+    ),
+    "T01": (
+        corpus(
+            narratives=[
+                narrative("存在问题", LONG, project="甲"),
+                narrative("存在问题", LONG, project="乙", source_line=40),
+            ]
+        ),
+        corpus(
+            narratives=[
+                narrative("存在问题", LONG),
+                narrative("改进措施", "加强预算管理，提高资金使用效益。", source_line=40),
+            ]
+        ),
+        {"min_chars": 200},
+        0,
+    ),
+    "T02": (
+        corpus(
+            narratives=[
+                narrative("预期目标", LONG, project="甲"),
+                narrative("实际完成", LONG.replace("排除", "消除"), project="甲", source_line=31),
+            ]
+        ),
+        corpus(
+            narratives=[
+                narrative("预期目标", LONG, project="甲"),
+                narrative("实际完成", "完成托管企业档案整理5148件。", project="甲"),
+            ]
+        ),
+        {"similarity": 99.0},
+        0,
+    ),
+    "A01": (
+        corpus(
+            [
+                line("甲", 10.00, 5.00),
+                line("乙", 20.00, 5.00),
+                line("小计", 30.05, 10.00, row_kind="subtotal"),
+            ]
+        ),
+        corpus(
+            [
+                line("甲", 10.00, 5.00),
+                line("乙", 20.00, 5.00),
+                line("小计", 30.01, 10.01, row_kind="subtotal"),
+            ]
+        ),
+        {"min_difference": 1.0},
+        0,
+    ),
+    "A02": (
+        corpus([line("甲", 633.99, 581.14, rate_stated=92.61, rate_decimals=2)]),
+        corpus(
+            [
+                line("三公", 4.00, 1.16, rate_stated=28.88, rate_decimals=2),
+                line("乙", 2967.53, 2797.78, balance=169.76),
+            ]
+        ),
+        {"min_rate_gap": 5.0},
+        0,
+    ),
+    "A03": (
+        corpus(
+            [
+                line(
+                    "年度资金总额",
+                    10,
+                    10,
+                    weight=10,
+                    score=100,
+                    table_kind="project_self_eval",
+                    project="甲",
+                )
+            ]
+        ),
+        corpus(
+            indicators=[
+                indicator("人数", "5人", "5人", weight=50, score=45),
+                indicator("总分", "", "", weight=50, score=45, row_kind="total"),
+            ]
+        ),
+        {"tolerance": 100.0},
+        1,
+    ),
+    "C01": (
+        corpus(
+            [
+                line("基本支出", 100, 90, table_id=1),
+                line("基本支出", 120, 90, table_id=2, source_line=20),
+            ]
+        ),
+        corpus(
+            [
+                line("基本支出", 1083.888, 90, table_id=1, decimals=3),
+                line("基本支出", 1083.88, 90, table_id=2, source_line=20),
+                line("合计", 5, 5, table_id=3),
+            ]
+        ),
+        {"generic_items": ["基本支出"]},
+        0,
+    ),
+    "C02": (
+        corpus(
+            texts={
+                "d1": [
+                    "项目支出390.56万元，比上年增长242.65万元，增长164%。",
+                    "项目支出390.56万元，比上年增长242.65万元，增长160%。",
+                ]
+            }
+        ),
+        corpus(texts={"d1": ["收入完成1367.36万元，比上年增加300.91万元，增长28.21%。"]}),
+        {"max_statements": 0},
+        0,
+    ),
+    "V01": (
+        corpus([line("专项A", 100, 100)]),
+        corpus([line("专项A", 100, 100)], indicators=[indicator("人数", "5人", "5人")]),
+        {"kinds": "部门决算"},
+        0,
+    ),
+    "V02": (
+        corpus([line("专项A", 100, 50)], texts={"d1": ["专项A\t100\t50"]}),
+        corpus([line("专项B", 100, 50)], texts={"d1": ["专项B执行率偏低的原因是项目延期。"]}),
+        {"below": 40.0},
+        0,
+    ),
+    "V03": (
+        corpus(
+            [
+                line("部门项目支出", 400, 400, table_kind="basic_data"),
+                line("年度资金总额", 100, 100, table_kind="project_self_eval", project="甲"),
+            ]
+        ),
+        corpus(
+            [
+                line("部门项目支出", 400, 400, table_kind="basic_data"),
+                line("年度资金总额", 390, 390, table_kind="project_self_eval", project="甲"),
+            ]
+        ),
+        {"min_share": 20.0},
+        0,
+    ),
+    "V04": (
+        corpus(indicators=[indicator("人数", "5人", "5人"), indicator("次数", "3次", "3次")]),
+        corpus(
+            indicators=[
+                indicator("人数", "5人", "5人", weight=5, score=5),
+                indicator("次数", "3次", "3次", weight=5, score=5),
+            ]
+        ),
+        {"min_rows": 5},
+        0,
+    ),
+}
+
+
+def empty_frame_like(schema: dict) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
