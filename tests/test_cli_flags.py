@@ -18,8 +18,20 @@ def test_scan_writes_flags_summary_and_ranking(tmp_path):
     assert main(["scan", str(SAMPLES), "--out", str(out)]) == 0
     flags = _rows(out / "flags.csv")
     assert len(flags) > 50
-    assert list(flags[0])[:12] == ["flag_id", "check_id", "category", "severity", "doc_id", "source_file",
-                                   "department", "year", "subject", "message", "evidence", "source_line"]
+    assert list(flags[0])[:12] == [
+        "flag_id",
+        "check_id",
+        "category",
+        "severity",
+        "doc_id",
+        "source_file",
+        "department",
+        "year",
+        "subject",
+        "message",
+        "evidence",
+        "source_line",
+    ]
     summary = _rows(out / "check_summary.csv")
     assert {r["check_id"] for r in summary} >= {"E01", "T01", "A01", "C01", "V01"}
     assert all(int(r["applied"]) >= int(r["flagged"]) or r["scope"] == "corpus" for r in summary)
@@ -29,13 +41,39 @@ def test_scan_writes_flags_summary_and_ranking(tmp_path):
 
 def test_flags_filters_and_csv(tmp_path):
     target = tmp_path / "f.csv"
-    assert main(["flags", str(SAMPLES), "--category", "arithmetic", "--min-severity", "high",
-                 "--csv", str(target)]) == 0
+    assert (
+        main(
+            [
+                "flags",
+                str(SAMPLES),
+                "--category",
+                "arithmetic",
+                "--min-severity",
+                "high",
+                "--csv",
+                str(target),
+            ]
+        )
+        == 0
+    )
     rows = _rows(target)
     assert rows and all(r["category"] == "arithmetic" and r["severity"] == "high" for r in rows)
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
-    assert main(["flags", str(SAMPLES), "--department", "长沙市工业和信息化局", "--year", "2022",
-                 "--csv", str(target)]) == 0
+    assert (
+        main(
+            [
+                "flags",
+                str(SAMPLES),
+                "--department",
+                "长沙市工业和信息化局",
+                "--year",
+                "2022",
+                "--csv",
+                str(target),
+            ]
+        )
+        == 0
+    )
     rows = _rows(target)
     assert rows and {r["department"] for r in rows} == {"长沙市工业和信息化局"}
 
@@ -43,9 +81,11 @@ def test_flags_filters_and_csv(tmp_path):
 def test_formula_injection_is_neutralised():
     import polars as pl
 
-    assert neutralise("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert neutralise('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert neutralise("+cmd") == "'+cmd" and neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert neutralise("-12.5") == "-12.5" and neutralise("-") == "'-" and neutralise("正常") == "正常"
+    assert (
+        neutralise("-12.5") == "-12.5" and neutralise("-") == "'-" and neutralise("正常") == "正常"
+    )
     raw = to_csv_bytes(pl.DataFrame({"a": ["=1+1", "ok"], "n": [-1.0, 2.0]})).decode("utf-8-sig")
     assert raw.splitlines()[1] == "'=1+1,-1.0"
 

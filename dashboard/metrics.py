@@ -1,0 +1,59 @@
+"""Headline figures per department: the budget and spending a report leads with."""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def headline(corpus) -> pl.DataFrame:
+    """Per department and year, the largest budget line that also states its spending.
+
+    Summing budget lines would count totals and their parts twice; the largest
+    line with both figures is the report's own total (合计 / 部门整体支出).
+    """
+    bl = corpus.budget_lines
+    schema = {
+        "department": pl.String,
+        "year": pl.Int32,
+        "budget": pl.Float64,
+        "actual": pl.Float64,
+        "item": pl.String,
+        "source_file": pl.String,
+        "source_line": pl.Int32,
+    }
+    if bl.is_empty():
+        return pl.DataFrame(schema=schema)
+    budget = pl.coalesce(
+        "budget", pl.col("budget_initial").fill_null(0) + pl.col("budget_adjustment").fill_null(0)
+    )
+    return (
+        bl.filter(
+            pl.col("unit") == "万元",
+            pl.col("table_kind") != "final_accounts",
+            pl.col("actual").is_not_null(),
+        )
+        .with_columns(budget.alias("budget"))
+        .filter(pl.col("budget") > 0)
+        .sort("budget", descending=True)
+        .group_by("department", "year", maintain_order=True)
+        .first()
+        .select(list(schema))
+    )
+
+
+def totals(corpus, flags: pl.DataFrame) -> dict:
+    head = headline(corpus)
+    docs = corpus.documents
+    budget, actual = head["budget"].sum(), head["actual"].sum()
+    counts = dict(flags.group_by("severity").len().iter_rows()) if flags.height else {}
+    return {
+        "documents": docs.height,
+        "failed": docs.filter(pl.col("status") == "failed").height,
+        "departments": docs["department"].drop_nulls().n_unique(),
+        "budget": budget,
+        "actual": actual,
+        "rate": actual / budget * 100 if budget else None,
+        "high": counts.get("high", 0),
+        "medium": counts.get("medium", 0),
+        "low": counts.get("low", 0),
+    }

@@ -1,0 +1,54 @@
+"""``budget-audit serve``: start the Streamlit app with no outbound connections."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).with_name("app.py")
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "viewer",
+        "--logger.hideWelcomeMessage",
+        "true",
+        "--browser.serverAddress",
+        host,
+    ]
+
+
+def serve(
+    paths: list[str], host: str = "127.0.0.1", port: int = 8501, rules: str | None = None
+) -> int:
+    env = dict(os.environ)
+    resolved = [str(Path(p).resolve()) for p in paths]
+    missing = [p for p in resolved if not Path(p).exists()]
+    for p in missing:
+        print(f"[失败] {p}: 路径不存在", file=sys.stderr)
+    env["BUDGET_AUDIT_PATHS"] = os.pathsep.join(p for p in resolved if Path(p).exists())
+    if rules:
+        env["BUDGET_AUDIT_RULES"] = str(Path(rules).resolve())
+    print(f"看板地址：http://{host}:{port}/  （Ctrl+C 停止）")
+    try:
+        return subprocess.call(streamlit_command(host, port), env=env, cwd=APP.parent.parent)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,71 @@
+"""The report text around a flagged line, with the line and its figures highlighted."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from checks.base import CATEGORY_LABELS, SEVERITY_LABELS
+from checks.registry import BY_CODE
+
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+
+
+def excerpt_html(lines: list[str], line: int, figures: list[str], context: int = 6) -> str:
+    """HTML of lines around ``line`` (1-based); that line marked, its figures in bold."""
+    start, end = max(1, line - context), min(len(lines), line + context)
+    wanted = {f for f in figures if f}
+    out = []
+    for n in range(start, end + 1):
+        text = html.escape(lines[n - 1].replace("\t", " │ ").replace("\u3000", " "))
+        if n == line:
+            text = _FIGURE.sub(
+                lambda m: (
+                    f"<b>{m.group(0)}</b>"
+                    if not wanted or m.group(0).replace(",", "") in wanted
+                    else m.group(0)
+                ),
+                text,
+            )
+            out.append(
+                f'<div style="background:#fff3b0;padding:1px 4px"><span style="color:#888">{n:>5}</span>  {text}</div>'
+            )
+        else:
+            out.append(
+                f'<div style="padding:1px 4px"><span style="color:#888">{n:>5}</span>  {text}</div>'
+            )
+    return (
+        '<div style="font-family:monospace;font-size:0.85rem;white-space:pre-wrap;'
+        'border:1px solid #ddd;border-radius:4px;max-height:360px;overflow:auto">'
+        + "".join(out)
+        + "</div>"
+    )
+
+
+def figures_in(evidence: str) -> list[str]:
+    return [m.rstrip("%").replace(",", "") for m in _FIGURE.findall(evidence or "")]
+
+
+def show_flag(flag: dict, texts: dict[str, list[str]]) -> None:
+    """Everything an auditor needs to quote a flag: figures, source text, why it matters."""
+    st.markdown(f"**{flag['message']}**")
+    st.caption(f"证据：{flag['evidence']}")
+    lines = texts.get(flag["doc_id"])
+    if lines and flag.get("source_line"):
+        st.markdown(f"原文：`{flag['source_file']}` 第 {flag['source_line']} 行")
+        st.html(excerpt_html(lines, int(flag["source_line"]), figures_in(flag["evidence"])))
+    if flag.get("related_lines"):
+        st.caption(f"同一事实的其他位置：{flag['related_lines']}")
+    check = BY_CODE.get(flag["check_id"])
+    if check:
+        info = check.CHECK
+        st.markdown(
+            f"**为什么是疑点**（{info.code} {info.title}，{CATEGORY_LABELS[info.category]}，"
+            f"{SEVERITY_LABELS[flag['severity']]}）：{info.explanation}"
+        )
+        if flag.get("threshold"):
+            st.caption(f"所用阈值：{flag['threshold']}")
+        with st.expander("检查说明与示例"):
+            st.markdown(info.doc)
