@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
-
 from streamlit.testing.v1 import AppTest
 
 ENTRY = str(ROOT / "dashboard" / "app.py")
