@@ -24,6 +24,7 @@ SUMMARY = {
 }
 SEVERITY_WEIGHT = {"high": 10.0, "medium": 3.0, "low": 1.0}
 _FIRES_ON_MOST = 0.5
+_PER_CHECK = 3
 
 
 @dataclass
@@ -105,8 +106,17 @@ def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
             }
         )
     )
+    # many flags of one check (e.g. 40 vague indicators) count like their worst three
     scored = flags.with_columns(
         pl.col("severity").replace_strict(SEVERITY_WEIGHT, default=0.0).alias("points"),
+    ).with_columns(
+        pl.when(
+            pl.col("points").rank("ordinal", descending=True).over("department", "year", "check_id")
+            <= _PER_CHECK
+        )
+        .then(pl.col("points"))
+        .otherwise(0.0)
+        .alias("points")
     )
     agg = scored.group_by("department", "year").agg(
         pl.len().alias("flags"),

@@ -11,7 +11,7 @@ import streamlit as st
 st.set_page_config(page_title="预算绩效审核看板", page_icon="📊", layout="wide")
 st.navigation(
     [
-        st.Page("views/overview.py", title="总览", url_path="overview", default=True),
+        st.Page("views/overview.py", title="总览", default=True),
         st.Page("views/department.py", title="部门", url_path="department"),
         st.Page("views/flags.py", title="问题清单", url_path="flags"),
         st.Page("views/boilerplate.py", title="套话", url_path="boilerplate"),

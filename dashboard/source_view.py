@@ -13,7 +13,7 @@ from checks.registry import BY_CODE
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
 
-def excerpt_html(lines: list[str], line: int, figures: list[str], context: int = 6) -> str:
+def excerpt_html(lines: list[str], line: int, figures: list[str], context: int = 4) -> str:
     """HTML of lines around ``line`` (1-based); that line marked, its figures in bold."""
     start, end = max(1, line - context), min(len(lines), line + context)
     wanted = {f for f in figures if f}
@@ -38,9 +38,7 @@ def excerpt_html(lines: list[str], line: int, figures: list[str], context: int =
             )
     return (
         '<div style="font-family:monospace;font-size:0.85rem;white-space:pre-wrap;'
-        'border:1px solid #ddd;border-radius:4px;max-height:360px;overflow:auto">'
-        + "".join(out)
-        + "</div>"
+        'border:1px solid #ddd;border-radius:4px">' + "".join(out) + "</div>"
     )
 
 

@@ -21,3 +21,118 @@ def corpus():
     from loaders.pipeline import load_paths
 
     return load_paths([SAMPLES])
+
+
+# ---- real browser (Debian chromium driven by Playwright) ------------------------------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def st_server(tmp_path_factory):
+    from dashboard.serve import streamlit_command
+
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("st") / "streamlit.log").open("w+")
+    env = {**os.environ, "BUDGET_AUDIT_PATHS": str(SAMPLES)}
+    proc = subprocess.Popen(
+        streamlit_command("127.0.0.1", port),
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    base, t0 = f"http://127.0.0.1:{port}", time.monotonic()
+    try:
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"streamlit exited ({proc.returncode}):\n{log.read()}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() - t0 > 90:
+                pytest.fail("streamlit not ready after 90 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        msg = f"{CHROMIUM} missing: bash .ci/setup --browser"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=45_000)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, st_server):
+    """A factory of pages, each in a fresh browser context (like a colleague opening a link)."""
+    contexts, outside = [], []
+
+    def make():
+        ctx = browser.new_context(
+            accept_downloads=True, locale="zh-CN", viewport={"width": 1400, "height": 1000}
+        )
+        contexts.append(ctx)
+        pg = ctx.new_page()
+        pg.set_default_timeout(45_000)
+        pg.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if not r.url.startswith(st_server)
+                and not r.url.startswith("data:")
+                and not r.url.startswith("blob:")
+                else None
+            ),
+        )
+        return pg
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+    assert outside == [], f"page tried to reach the outside: {outside}"

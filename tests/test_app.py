@@ -38,10 +38,7 @@ def test_overview_headline_and_ranking():
     labels = [m.label for m in at.metric]
     assert "文档" in labels and "总体执行率" in labels
     ranking = at.dataframe[0].value
-    assert (
-        len(ranking) == 5
-        and ranking["department"].iloc[0] == "衡阳市人民政府国有资产监督管理委员会"
-    )
+    assert len(ranking) == 5 and ranking["department"].iloc[0] == "长沙市工业和信息化局"
 
 
 def test_flags_filters_change_table_and_url():
@@ -78,7 +75,7 @@ def test_department_deep_link_opens_flag_source():
 
 def test_bad_parameters_fall_back_with_a_note():
     at = _open("views/department.py", dept="<script>alert(1)</script>", year="abc", flag="nope")
-    assert at.selectbox(key="dept").value == "衡阳市人民政府国有资产监督管理委员会"
+    assert at.selectbox(key="dept").value == "长沙市工业和信息化局"
     assert any("无效" in w.value for w in at.warning)
     at = _open("views/flags.py", cat=["bogus"], sev="extreme", year="1900")
     assert any("无效" in w.value for w in at.warning)
@@ -95,3 +92,22 @@ def test_documents_page_lists_files():
     at = _open("views/documents.py", doc="002_ab28928a96ffb29a.txt")
     assert len(at.dataframe[0].value) == 5
     assert at.selectbox(key="doc").value == "002_ab28928a96ffb29a.txt"
+
+
+def test_empty_corpus_and_clean_department_render(tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("BUDGET_AUDIT_PATHS", str(empty))
+    for page in PAGES:
+        at = _open(page)
+        assert at.info or at.title, page
+    from conftest import FIXTURES
+
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "clean.txt").write_text((FIXTURES / "clean_report.txt").read_text("utf-8"), "utf-8")
+    monkeypatch.setenv("BUDGET_AUDIT_PATHS", str(clean))
+    at = _open("views/department.py")
+    assert at.selectbox(key="dept").value == "某某市某某局"
+    flags_tab_text = [s.value for s in at.success]
+    assert any("没有发现疑点" in t for t in flags_tab_text), flags_tab_text

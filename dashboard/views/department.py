@@ -51,7 +51,7 @@ m[3].metric("预算行", lines.height)
 m[4].metric("绩效指标", inds.filter(pl.col("row_kind") == "indicator").height)
 for doc in docs.iter_rows(named=True):
     st.caption(
-        f"📄 {doc['source_file']} · {doc['kind']} · {doc['region'] or ''} · 读取状态：{doc['status']}"
+        f"文件 {doc['source_file']} · {doc['kind']} · {doc['region'] or ''} · 读取状态：{doc['status']}"
         + (f"（{doc['message']}）" if doc["message"] else "")
     )
 

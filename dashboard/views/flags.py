@@ -95,10 +95,10 @@ st.dataframe(
     },
 )
 d1, d2, _ = st.columns([1, 1, 4])
-d1.download_button("下载 CSV", to_csv_bytes(export), file_name="flags.csv", mime="text/csv")
+d1.download_button("下载 CSV", lambda: to_csv_bytes(export), file_name="flags.csv", mime="text/csv")
 d2.download_button(
     "下载 Excel",
-    to_xlsx_bytes(export),
+    lambda: to_xlsx_bytes(export),
     file_name="flags.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

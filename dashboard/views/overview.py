@@ -33,7 +33,8 @@ if t["failed"]:
 
 st.subheader("部门风险排名")
 st.caption(
-    "风险分 = 疑点严重程度分（高 10、中 3、低 1）+ 5 × log10(涉及金额 + 1)。点击部门名称查看详情和原文。"
+    "风险分 = 疑点严重程度分（高 10、中 3、低 1；每项检查最多计 3 条）+ 5 × log10(涉及金额 + 1)。"
+    "点击“查看 →”打开部门详情和原文。"
 )
 ranking = run.departments.with_columns(
     pl.struct("department", "year")
@@ -90,4 +91,4 @@ if run.flags.filter(pl.col("category") == "balance").height:
 if run.flags.height:
     right.plotly_chart(charts.flags_by_category(run.flags), width="stretch")
 st.page_link("views/flags.py", label="查看全部高风险疑点", query_params={"sev": "high"})
-link_box("overview")
+link_box("")

@@ -1,0 +1,178 @@
+"""End to end in headless Chromium: deep links, downloads, screenshots, timings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.e2e
+SHOTS = ROOT / "docs" / "screenshots"
+TIMINGS = ROOT / "artifacts" / "browser_timings.json"
+DEPT = "衡阳市人民政府国有资产监督管理委员会"
+
+
+def _expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def _ready(page):
+    """Wait until Streamlit finished the run (no 'running' status widget, main block present)."""
+    page.wait_for_selector('[data-testid="stMain"]')
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000
+    )
+
+
+def _no_traceback(page):
+    _expect()(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def _shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+def _record(name, seconds):
+    TIMINGS.parent.mkdir(exist_ok=True)
+    data = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+    data[name] = round(seconds, 3)
+    TIMINGS.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def test_overview_ranking_and_charts(new_page, st_server):
+    page = new_page()
+    page.goto(f"{st_server}/")
+    expect = _expect()
+    expect(page.get_by_role("heading", name="预算绩效自评报告审核总览")).to_be_visible()
+    expect(page.get_by_text("部门风险排名")).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+    _ready(page)
+    _no_traceback(page)
+    _shot(page, "overview")
+
+
+def test_department_deep_link_in_new_context(new_page, st_server):
+    url = f"{st_server}/department?dept={quote(DEPT)}&year=2022"
+    page = new_page()
+    page.goto(url)
+    expect = _expect()
+    expect(page.get_by_role("heading", name="部门详情")).to_be_visible()
+    expect(page.get_by_role("combobox", name="部门")).to_have_value(DEPT)
+    _ready(page)
+    # two clicks from the overview: the ranking link, then a flag's expander shows the source line
+    page.locator('[data-testid="stExpander"] summary', has_text="V03").first.click()
+    expect(page.get_by_text("原文：").first).to_be_visible()
+    _no_traceback(page)
+    _shot(page, "department")
+    other = new_page()
+    other.goto(page.url)
+    expect(other.get_by_role("combobox", name="部门")).to_have_value(DEPT)
+
+
+def test_flags_filter_link_download_matches_cli(new_page, st_server, tmp_path):
+    from dashboard.cli import main
+
+    page = new_page()
+    page.goto(f"{st_server}/flags?cat=arithmetic&cat=consistency&sev=medium")
+    expect = _expect()
+    expect(page.get_by_role("heading", name="问题清单")).to_be_visible()
+    _ready(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 CSV").click()
+    download = info.value
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    shown = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    cli_csv = tmp_path / "cli.csv"
+    assert (
+        main(
+            [
+                "flags",
+                str(SAMPLES),
+                "--category",
+                "arithmetic",
+                "--category",
+                "consistency",
+                "--min-severity",
+                "medium",
+                "--csv",
+                str(cli_csv),
+            ]
+        )
+        == 0
+    )
+    cli = list(csv.DictReader(io.StringIO(cli_csv.read_bytes().decode("utf-8-sig"))))
+    assert shown == cli and len(shown) > 5
+    expect(page.get_by_text(f"共 {len(shown)} 条疑点")).to_be_visible()
+    _no_traceback(page)
+    _shot(page, "flags")
+    # the same link in a new context reproduces the filter
+    other = new_page()
+    other.goto(page.url)
+    expect(other.get_by_text(f"共 {len(shown)} 条疑点")).to_be_visible()
+
+
+def test_filter_change_updates_url_and_is_fast(new_page, st_server):
+    page = new_page()
+    page.goto(f"{st_server}/flags")
+    expect = _expect()
+    _ready(page)
+    expect(page.get_by_text("共 ")).to_be_visible()
+    before = page.get_by_text("共 ").first.inner_text()
+    page.get_by_role("combobox", name="严重程度").click()
+    started = time.perf_counter()
+    page.get_by_role("option", name="仅高").click()
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+        ".some(e => e.innerText.startsWith('共 ') && e.innerText !== t)",
+        arg=before,
+    )
+    _record("flags_filter_change_s", time.perf_counter() - started)
+    page.wait_for_url("**sev=high**")
+    started = time.perf_counter()
+    page.get_by_role("link", name="套话").click()
+    expect(page.get_by_role("heading", name="套话与雷同文字")).to_be_visible()
+    _ready(page)
+    _record("page_switch_s", time.perf_counter() - started)
+
+
+def test_boilerplate_and_documents_pages(new_page, st_server):
+    expect = _expect()
+    page = new_page()
+    page.goto(f"{st_server}/boilerplate")
+    expect(page.get_by_role("heading", name="套话与雷同文字")).to_be_visible()
+    _ready(page)
+    _no_traceback(page)
+    _shot(page, "boilerplate")
+    link = page.url
+    other = new_page()
+    other.goto(link)
+    expect(other.get_by_role("heading", name="套话与雷同文字")).to_be_visible()
+    page = new_page()
+    page.goto(f"{st_server}/documents?doc=003_d00643376496db49.txt")
+    expect(page.get_by_role("heading", name="文档与读取情况")).to_be_visible()
+    expect(page.get_by_role("combobox", name="查看读取问题")).to_have_value(
+        "003_d00643376496db49.txt"
+    )
+    _ready(page)
+    _no_traceback(page)
+    _shot(page, "documents")
+
+
+def test_hostile_url_shows_no_traceback(new_page, st_server):
+    page = new_page()
+    page.goto(
+        f"{st_server}/department?dept=%3Cscript%3Ealert(1)%3C/script%3E&year=x&flag=../../etc"
+    )
+    expect = _expect()
+    expect(page.get_by_text("无效").first).to_be_visible()
+    _no_traceback(page)
