@@ -118,6 +118,28 @@ def similar_pairs(texts: list[str], threshold: float) -> np.ndarray:
     return np.stack([i, j], axis=1)
 
 
+def _section_spans(members: list[dict]) -> list[str]:
+    """“改进措施”第41–45行 for each (file, section) a copied section spans."""
+    spans: dict[tuple, list[int]] = {}
+    for u in members:
+        spans.setdefault((u["source_file"], u["section"]), []).append(u["source_line"])
+    return [f"{f}“{s}”第{min(v)}–{max(v)}行" for (f, s), v in spans.items()]
+
+
+def _merge_copied_sections(groups: list[list[int]], units: list[dict]) -> list[list[int]]:
+    """Paragraph groups linking the same sections of the same documents are one copied section."""
+    merged: dict[tuple, list[int]] = {}
+    out: list[list[int]] = []
+    for group in groups:
+        members = [units[i] for i in group]
+        if any(u["kind"] == "指标" for u in members):
+            out.append(group)
+            continue
+        key = tuple(sorted({(u["doc_id"], u["section"], u.get("project") or "") for u in members}))
+        merged.setdefault(key, []).extend(group)
+    return out + list(merged.values())
+
+
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     units = _units(corpus, settings)
@@ -131,7 +153,9 @@ def run(corpus, settings: dict) -> CheckResult:
         for p in similar_pairs(texts, settings["similarity"])
         if not _exempt(units[p[0]], units[p[1]])
     ]
-    for group in _components(len(units), np.array(pairs).reshape(-1, 2)):
+    for group in _merge_copied_sections(
+        _components(len(units), np.array(pairs).reshape(-1, 2)), units
+    ):
         members = sorted(
             (units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"])
         )
@@ -146,6 +170,12 @@ def run(corpus, settings: dict) -> CheckResult:
             where = u.get("project") or u["section"]
             places.append(f"{u['source_file']}:{u['source_line']}（{where}，相似度{score:.0f}）")
         text = first["text"] if len(first["text"]) <= 60 else first["text"][:60] + "…"
+        what = (
+            f"同一{('指标' if first['kind'] == '指标' else '段文字')}在 {len(members)} 处重复出现"
+        )
+        spans = _section_spans(members)
+        if len(spans) == 2 and len(members) > 2:
+            what = "整段文字雷同：" + "与".join(spans) + f"（共 {len(members)} 段）"
         result.flags.append(
             make_flag(
                 CHECK,
@@ -154,8 +184,7 @@ def run(corpus, settings: dict) -> CheckResult:
                 severity="high"
                 if len(departments) > 1
                 else ("medium" if longest >= settings["long_chars"] else "low"),
-                message=f"同一{('指标' if first['kind'] == '指标' else '段文字')}在 {len(members)} 处重复出现"
-                f"{'（跨 ' + str(len(departments)) + ' 个部门）' if len(departments) > 1 else ''}：“{text}”",
+                message=f"{what}{'（跨 ' + str(len(departments)) + ' 个部门）' if len(departments) > 1 else ''}：“{text}”",
                 evidence="；".join(places),
                 related="; ".join(f"{u['source_file']}:{u['source_line']}" for u in members[1:]),
                 threshold=f"相似度≥{settings['similarity']:g}",
