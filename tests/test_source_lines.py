@@ -6,19 +6,11 @@ import re
 
 import pytest
 from conftest import SAMPLES
+from golden_compare import FIGURES
 
 from loaders.pipeline import load_file
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\s?\d+)?")
-FIGURES = [
-    "budget_initial",
-    "budget_adjustment",
-    "budget",
-    "actual",
-    "balance",
-    "rate_stated",
-    "prior_actual",
-]
 
 
 def _numbers(text: str) -> set[float]:
