@@ -243,3 +243,8 @@ def prose_lines(lines: list[str]) -> list[tuple[int, str]]:
 def add_related(flag: dict, row: dict) -> None:
     """Record another place where the same fact is stated."""
     flag["related_lines"] = "; ".join(p for p in (flag.get("related_lines"), place(row)) if p)
+
+
+def table_owner(row: dict) -> str:
+    """How a message names whose table a row is in: “X”项目 or 部门整体."""
+    return f"“{row['project']}”项目" if row.get("project") else "部门整体"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from checks.base import CheckInfo, CheckResult, indicator_rows, is_placeholder, make_flag
+from checks.base import (
+    CheckInfo,
+    CheckResult,
+    indicator_rows,
+    is_placeholder,
+    make_flag,
+    table_owner,
+)
 
 CHECK = CheckInfo(
     code="I01",
@@ -87,7 +94,7 @@ def run(corpus, settings: dict) -> CheckResult:
         if not issues:
             continue
         subject = row["name"] or "（无名称指标）"
-        where = f"“{row['project']}”项目" if row["project"] else "部门整体"
+        where = table_owner(row)
         result.flags.append(
             make_flag(
                 CHECK,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from checks.base import CheckInfo, CheckResult, indicator_rows, is_placeholder, make_flag
+from checks.base import (
+    CheckInfo,
+    CheckResult,
+    indicator_rows,
+    is_placeholder,
+    make_flag,
+    table_owner,
+)
 
 CHECK = CheckInfo(
     code="I02",
@@ -39,7 +46,7 @@ def run(corpus, settings: dict) -> CheckResult:
             continue
         share = len(holes) / len(rows) * 100
         first = holes[0]
-        where = f"“{first['project']}”项目" if first["project"] else "部门整体"
+        where = table_owner(first)
         lines = "、".join(str(r["source_line"]) for r in holes)
         result.flags.append(
             make_flag(

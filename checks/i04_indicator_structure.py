@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from checks.base import CheckInfo, CheckResult, indicator_rows, is_placeholder, make_flag
+from checks.base import (
+    CheckInfo,
+    CheckResult,
+    indicator_rows,
+    is_placeholder,
+    make_flag,
+    table_owner,
+)
 
 CHECK = CheckInfo(
     code="I04",
@@ -58,7 +65,7 @@ def run(corpus, settings: dict) -> CheckResult:
         if family == "产出" and any(w in name for w in settings["input_words"]):
             issues.append("产出指标填写的是资金投入")
         if issues:
-            where = f"“{row['project']}”项目" if row["project"] else "部门整体"
+            where = table_owner(row)
             result.flags.append(
                 make_flag(
                     CHECK,
@@ -74,7 +81,7 @@ def run(corpus, settings: dict) -> CheckResult:
         missing = [f"{k}指标" for k in ("产出", "效益") if k not in present]
         if missing:
             first = rows[0]
-            where = f"“{first['project']}”项目" if first["project"] else "部门整体"
+            where = table_owner(first)
             result.flags.append(
                 make_flag(
                     CHECK,
