@@ -34,14 +34,29 @@ def configured_paths() -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
+_HASHES: dict[tuple[str, int, int], bytes] = {}
+
+
+def _content_hash(path: Path) -> bytes:
+    """SHA-256 of a file, re-read only when its size or modification time changes."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return b"unreadable"
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _HASHES:
+        try:
+            _HASHES[key] = hashlib.sha256(path.read_bytes()).digest()
+        except OSError:
+            return b"unreadable"
+    return _HASHES[key]
+
+
 def _fingerprint(paths: list[Path], rules: str) -> str:
     digest = hashlib.sha256(rules.encode())
     for path in expand_paths(paths):
         digest.update(str(path).encode())
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable")
+        digest.update(_content_hash(path))
     if rules and Path(rules).exists():
         digest.update(Path(rules).read_bytes())
     return digest.hexdigest()
