@@ -104,8 +104,8 @@ def run(corpus, settings: dict) -> CheckResult:
                 if functional and top:
                     _compare(top, total, settings, result, "各类科目")
             continue
-        if kind != "budget_table":
-            continue
+        if kind not in ("budget_table", "dept_self_eval"):
+            continue  # project tables list 其中 parts, not addends
         items: list[dict] = []
         for row in rows:
             if row["row_kind"] == "item":

@@ -12,6 +12,7 @@ from checks.engine import CheckRun, run_checks
 from checks.settings import RulesError
 from dashboard.export import write_csv
 from loaders import model
+from loaders.limits import Limits
 from loaders.pipeline import Corpus, load_paths
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -37,7 +38,7 @@ def _load(args: argparse.Namespace) -> tuple[Corpus, list[Path]]:
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"[失败] {p}: 路径不存在", file=sys.stderr)
-    return load_paths([p for p in paths if p.exists()]), missing
+    return load_paths([p for p in paths if p.exists()], Limits.from_env()), missing
 
 
 def _checks(corpus: Corpus, args: argparse.Namespace) -> CheckRun:

@@ -183,9 +183,35 @@ def _paragraph(lines: list[str], i: int) -> tuple[Paragraph, int]:
     return para, i
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+
+
+def _from_markdown(line: str) -> str:
+    """Markdown as PDF-to-Markdown converters write it, read as the plain text it stands for.
+
+    ``| a | b |`` rows become tab-separated rows (``|---|`` separators are dropped later
+    with the other separator rows); ``#`` heading marks and ``**bold**`` marks go.
+    """
+    if _PIPE_ROW.match(line) and line.count("|") >= 3:
+        cells = re.split(r"(?<!\\)\|", line.strip()[1:-1])
+        row = "\t".join(c.strip().replace("\\|", "|") for c in cells)
+        if row.startswith("\t") and row.count("\t") == 1:
+            row += "\t"  # keep "| | x |" a table row, not a Word cell line
+        return _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), row)
+    if "#" in line[:8]:
+        line = _MD_HEADING.sub("", line)
+    if "**" in line or "__" in line:
+        line = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
+    return line
+
+
 def text_to_blocks(text: str) -> list[Block]:
     """Split a report's text into paragraphs and grids, in reading order."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "|" in text or "#" in text or "**" in text:
+        lines = [_from_markdown(line) for line in lines]
     blocks: list[Block] = []
     i = 0
     while i < len(lines):

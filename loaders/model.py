@@ -20,6 +20,7 @@ DOCUMENTS = {
     "message": pl.String,
     "encoding": pl.String,
     "n_lines": pl.Int32,
+    "format": pl.String,  # text / docx / pdf / html / xlsx / xls
 }
 
 BUDGET_LINES = {
@@ -53,6 +54,7 @@ BUDGET_LINES = {
     "decimals": pl.Int8,  # decimals printed on the amounts of the row (rounding unit)
     "rate_decimals": pl.Int8,
     "text": pl.String,  # the source text of the row or sentence
+    "source_place": pl.String,  # page / table / cell of the original file (第3页, Sheet1!A7)
 }
 
 INDICATORS = {
@@ -74,6 +76,7 @@ INDICATORS = {
     "table_kind": pl.String,
     "table_id": pl.Int32,
     "row_kind": pl.String,  # indicator / total
+    "source_place": pl.String,
 }
 
 NARRATIVES = {
@@ -85,6 +88,7 @@ NARRATIVES = {
     "section": pl.String,  # 存在问题 / 改进措施 / 预期目标 / 实际完成 / 偏差原因 / 年度目标
     "text": pl.String,
     "source_line": pl.Int32,
+    "source_place": pl.String,
 }
 
 PARSE_ISSUES = {

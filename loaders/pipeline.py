@@ -18,13 +18,15 @@ from loaders import model
 from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
 from loaders.cells import compact
 from loaders.decode import DecodeError, decode_bytes
+from loaders.limits import LimitExceeded, Limits, human_size
 from loaders.metadata import find_department, find_kinds, find_region, find_year
 from loaders.narratives import paragraphs_to_narratives
 from loaders.prose import paragraph_to_lines
+from loaders.readers import SUPPORTED_SUFFIXES, ReadError, Rendered, read
 from loaders.tables import Recognised, TableContext, cell_texts, recognise_grid
 
-LOADER_VERSION = "1"
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+LOADER_VERSION = "2"
+__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "LoadedDoc", "load_bytes", "load_file", "load_paths"]
 _TITLE = re.compile(
     r"公开0\d表|表[一二三四五六七八九十\d]+[：:]|决算总表|决算表|明细表|自评表|基础数据表|情况表"
 )
@@ -41,6 +43,7 @@ class LoadedDoc:
     narratives: list[dict] = field(default_factory=list)
     issues: list[dict] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # where each line sits in the original file
 
 
 def doc_id_of(data: bytes) -> str:
@@ -52,7 +55,9 @@ def _table_context(blocks: list, index: int, table_id: int, year: int | None) ->
     before: list[str] = []
     for block in reversed(blocks[max(0, index - 6) : index]):
         if isinstance(block, Grid):
-            break
+            if len(block.rows) > 1:
+                break
+            continue  # a one-row "table" (填报单位 … 金额单位) sits between a title and its table
         before.append(compact(block.text))
     first_rows = [" ".join(cell_texts(r, grid.layout)) for r in grid.rows[:2]]
     titles = [t for t in before if _TITLE.search(t) and len(t) < 60]
@@ -81,7 +86,14 @@ def _table_context(blocks: list, index: int, table_id: int, year: int | None) ->
 def text_to_doc(text: str, source_file: str, doc_id: str, encoding: str) -> LoadedDoc:
     """Recognise everything in one report's text."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks = text_to_blocks(text)
+    rendered = Rendered(lines, text_to_blocks(text), [""] * len(lines), encoding, "text")
+    return rendered_to_doc(rendered, source_file, doc_id)
+
+
+def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> LoadedDoc:
+    """Recognise everything in one report, read from any format into lines and blocks."""
+    lines, blocks = rendered.lines, rendered.blocks
+    text = "\n".join(lines)
     year = find_year(lines)
     recognised: list[Recognised] = []
     budget_lines: list[dict] = []
@@ -98,6 +110,8 @@ def text_to_doc(text: str, source_file: str, doc_id: str, encoding: str) -> Load
             if is_heading(block.text):
                 heading = block.text
             budget_lines.extend(paragraph_to_lines(block, heading))
+    if rendered.format in ("xlsx", "xls"):
+        _percent_cells(budget_lines)
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     dept_cells = [d for rec in recognised for d in rec.departments]
     department = find_department(lines, dept_cells)
@@ -106,7 +120,7 @@ def text_to_doc(text: str, source_file: str, doc_id: str, encoding: str) -> Load
     narratives = paragraphs_to_narratives(paragraphs) + [
         row for rec in recognised for row in rec.narratives
     ]
-    issues = [row for rec in recognised for row in rec.issues]
+    issues = list(rendered.notes) + [row for rec in recognised for row in rec.issues]
     if department is None:
         issues.append(
             {
@@ -145,17 +159,34 @@ def text_to_doc(text: str, source_file: str, doc_id: str, encoding: str) -> Load
         "year": year,
         "status": status,
         "message": message,
-        "encoding": encoding,
+        "encoding": rendered.encoding,
         "n_lines": len(lines),
+        "format": rendered.format,
     }
     common = {"doc_id": doc_id, "source_file": source_file, "department": department, "year": year}
     for rows in (budget_lines, indicators, narratives):
         for row in rows:
             row.update(common)
+    places = rendered.places
+    for rows in (budget_lines, indicators, narratives):
+        for row in rows:
+            line = row.get("source_line")
+            row["source_place"] = places[line - 1] if line and line <= len(places) else ""
     for row in issues:
         row.update(doc_id=doc_id, source_file=source_file)
     budget_lines.sort(key=lambda r: (r["source_line"], r.get("table_id") or 0))
-    return LoadedDoc(document, budget_lines, indicators, narratives, issues, lines)
+    return LoadedDoc(document, budget_lines, indicators, narratives, issues, lines, places)
+
+
+def _percent_cells(rows: list[dict]) -> None:
+    """Excel stores 91.66% as 0.9166 and calamine cannot see the format: restore percent."""
+    for row in rows:
+        rate, budget, actual = row.get("rate_stated"), row.get("budget"), row.get("actual")
+        if rate is None or not budget or actual is None or rate > 1.5:
+            continue
+        if abs(actual / budget - rate) < 0.006:
+            row["rate_stated"] = round(rate * 100, 10)
+            row["rate_decimals"] = max(0, (row.get("rate_decimals") or 0) - 2)
 
 
 def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> LoadedDoc:
@@ -170,6 +201,7 @@ def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> Loaded
         "message": message,
         "encoding": None,
         "n_lines": 0,
+        "format": None,
     }
     issue = {
         "doc_id": doc_id,
@@ -182,27 +214,54 @@ def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> Loaded
     return LoadedDoc(document, issues=[issue])
 
 
-def load_bytes(data: bytes, source_file: str) -> LoadedDoc:
+def load_bytes(data: bytes, source_file: str, limits: Limits | None = None) -> LoadedDoc:
+    """One file's rows, whatever its format; never raises."""
+    limits = limits or Limits()
     doc_id = doc_id_of(data)
+    if len(data) > limits.max_bytes:
+        return failed_doc(
+            source_file,
+            doc_id,
+            "too-large",
+            f"文件 {human_size(len(data))}，超过大小上限 {human_size(limits.max_bytes)}",
+        )
     try:
-        decoded = decode_bytes(data)
-    except DecodeError as exc:
+        return text_to_doc_from(data, source_file, doc_id, limits)
+    except (DecodeError, LimitExceeded, ReadError) as exc:
         return failed_doc(source_file, doc_id, exc.code, str(exc))
-    try:
-        return text_to_doc(decoded.text, source_file, doc_id, decoded.encoding)
     except Exception as exc:  # a recogniser bug must not cost the other files
         return failed_doc(
             source_file, doc_id, "internal-error", f"解析出错：{type(exc).__name__}: {exc}"
         )
 
 
-def load_file(path: Path, display_name: str | None = None) -> LoadedDoc:
+def text_to_doc_from(data: bytes, source_file: str, doc_id: str, limits: Limits) -> LoadedDoc:
+    """Pick the reader by the file's bytes and name; plain text goes through the decoder."""
+    rendered = read(data, source_file, limits)
+    if rendered is None:
+        decoded = decode_bytes(data)
+        return text_to_doc(decoded.text, source_file, doc_id, decoded.encoding)
+    return rendered_to_doc(rendered, source_file, doc_id)
+
+
+def load_file(
+    path: Path, display_name: str | None = None, limits: Limits | None = None
+) -> LoadedDoc:
     name = display_name or path.name
+    limits = limits or Limits()
     try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return failed_doc(
+                name,
+                "",
+                "too-large",
+                f"文件 {human_size(size)}，超过大小上限 {human_size(limits.max_bytes)}",
+            )
         data = path.read_bytes()
     except OSError as exc:
         return failed_doc(name, "", "unreadable", f"无法读取文件：{exc.strerror or exc}")
-    return load_bytes(data, name)
+    return load_bytes(data, name, limits)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -232,6 +291,7 @@ class Corpus:
     narratives: pl.DataFrame
     parse_issues: pl.DataFrame
     texts: dict[str, list[str]]  # doc_id -> source lines, for evidence display
+    places: dict[str, list[str]] = field(default_factory=dict)  # doc_id -> page/table per line
 
     @classmethod
     def from_docs(cls, docs: list[LoadedDoc]) -> Corpus:
@@ -242,12 +302,13 @@ class Corpus:
             narratives=model.frame([r for d in docs for r in d.narratives], model.NARRATIVES),
             parse_issues=model.frame([r for d in docs for r in d.issues], model.PARSE_ISSUES),
             texts={d.document["doc_id"]: d.lines for d in docs if d.lines},
+            places={d.document["doc_id"]: d.places for d in docs if any(d.places)},
         )
 
 
-def load_paths(paths: list[Path]) -> Corpus:
+def load_paths(paths: list[Path], limits: Limits | None = None) -> Corpus:
     files = expand_paths(paths)
-    docs = [load_file(p, _display_name(p, paths)) for p in files]
+    docs = [load_file(p, _display_name(p, paths), limits) for p in files]
     return Corpus.from_docs(docs)
 
 
