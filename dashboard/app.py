@@ -16,5 +16,6 @@ st.navigation(
         st.Page("views/flags.py", title="问题清单", url_path="flags"),
         st.Page("views/boilerplate.py", title="套话", url_path="boilerplate"),
         st.Page("views/documents.py", title="文档", url_path="documents"),
+        st.Page("views/upload.py", title="上传", url_path="upload"),
     ]
 ).run()

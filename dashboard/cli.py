@@ -119,7 +119,9 @@ def cmd_flags(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.serve import serve
 
-    return serve(args.paths, host=args.host, port=args.port, rules=args.rules)
+    return serve(
+        args.paths, host=args.host, port=args.port, rules=args.rules, workspace=args.workspace
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--rules", help="自定义阈值文件（TOML）")
+    serve.add_argument(
+        "--workspace",
+        help="工作目录：网页上传的文件保存在其中的 uploads/（默认 仓库下 workspace/）",
+    )
     serve.set_defaults(func=cmd_serve)
     return parser
 

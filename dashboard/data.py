@@ -2,6 +2,10 @@
 
 The paths to read come from ``BUDGET_AUDIT_PATHS`` (set by ``budget-audit
 serve``; ``os.pathsep``-separated), the rules file from ``BUDGET_AUDIT_RULES``.
+Files uploaded in the app (``<workspace>/uploads``, see
+:mod:`dashboard.workspace`) are read too, named ``uploads/<name>``; an upload
+with the same bytes as an already loaded file is listed as failed instead of
+being counted twice. Reading limits come from ``BUDGET_AUDIT_LIMITS_*``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import streamlit as st
 
 from checks.engine import CheckRun, run_checks
 from checks.settings import RulesError
-from loaders.pipeline import Corpus, expand_paths, load_paths
+from dashboard.workspace import active_limits, list_uploads, source_name, uploads_dir
+from loaders.limits import Limits
+from loaders.pipeline import Corpus, expand_paths, failed_doc, load_file, load_paths
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -31,7 +37,17 @@ class AppData:
 def configured_paths() -> list[Path]:
     raw = os.environ.get("BUDGET_AUDIT_PATHS", "")
     paths = [Path(p) for p in raw.split(os.pathsep) if p] or [SAMPLES]
-    return [p for p in paths if p.exists()]
+    return [p for p in paths if p.exists() and not _is_uploads(p)]
+
+
+def _is_uploads(path: Path) -> bool:
+    """True for the uploads folder or a file in it: those are read as uploads, not twice."""
+    try:
+        folder = uploads_dir().resolve()
+        resolved = path.resolve()
+    except (OSError, ValueError):
+        return False
+    return resolved == folder or resolved.is_relative_to(folder)
 
 
 _HASHES: dict[tuple[str, int, int], bytes] = {}
@@ -52,9 +68,10 @@ def _content_hash(path: Path) -> bytes:
     return _HASHES[key]
 
 
-def _fingerprint(paths: list[Path], rules: str) -> str:
+def _fingerprint(paths: list[Path], uploads: list[Path], rules: str, limits: Limits) -> str:
     digest = hashlib.sha256(rules.encode())
-    for path in expand_paths(paths):
+    digest.update(repr(limits).encode())
+    for path in [*expand_paths(paths), *uploads]:
         digest.update(str(path).encode())
         digest.update(_content_hash(path))
     if rules and Path(rules).exists():
@@ -62,9 +79,49 @@ def _fingerprint(paths: list[Path], rules: str) -> str:
     return digest.hexdigest()
 
 
+def merge_corpora(first: Corpus, second: Corpus) -> Corpus:
+    """One corpus holding the files of both (the frames share the loaders' schemas)."""
+    return Corpus(
+        documents=pl.concat([first.documents, second.documents]),
+        budget_lines=pl.concat([first.budget_lines, second.budget_lines]),
+        indicators=pl.concat([first.indicators, second.indicators]),
+        narratives=pl.concat([first.narratives, second.narratives]),
+        parse_issues=pl.concat([first.parse_issues, second.parse_issues]),
+        texts={**first.texts, **second.texts},
+        places={**first.places, **second.places},
+    )
+
+
+def load_uploads(uploads: list[Path], limits: Limits, seen: dict[str, str]) -> Corpus:
+    """The uploaded files as a corpus; one whose bytes are already loaded becomes a failed row.
+
+    ``seen`` maps doc_id to the name of the file already holding those bytes;
+    the checks group rows by doc_id, so the same report twice would double them.
+    """
+    seen = dict(seen)
+    docs = []
+    for path in uploads:
+        name = source_name(path)
+        doc = load_file(path, name, limits)
+        doc_id = doc.document["doc_id"]
+        if doc_id and doc_id in seen:
+            doc = failed_doc(name, "", "duplicate", f"与 {seen[doc_id]} 内容相同，未重复读入")
+        elif doc_id:
+            seen[doc_id] = name
+        docs.append(doc)
+    return Corpus.from_docs(docs)
+
+
 @st.cache_resource(show_spinner="正在读取报告并运行检查…", max_entries=4)
-def _load(fingerprint: str, paths: tuple[str, ...], rules: str) -> AppData:
-    corpus = load_paths([Path(p) for p in paths])
+def _load(
+    fingerprint: str, paths: tuple[str, ...], uploads: tuple[str, ...], rules: str, _limits: Limits
+) -> AppData:
+    corpus = load_paths([Path(p) for p in paths], _limits)
+    if uploads:
+        seen = dict(corpus.documents.select("doc_id", "source_file").iter_rows())
+        seen.pop("", None)
+        seen.pop(None, None)
+        corpus = merge_corpora(corpus, load_uploads([Path(p) for p in uploads], _limits, seen))
     try:
         run = run_checks(corpus, Path(rules) if rules else None)
         return AppData(corpus, run)
@@ -73,10 +130,18 @@ def _load(fingerprint: str, paths: tuple[str, ...], rules: str) -> AppData:
 
 
 def app_data() -> AppData:
-    """The loaded corpus and its flags; recomputed only when a file or the rules change."""
+    """The loaded corpus and its flags; recomputed only when a file, an upload or the rules change."""
     paths = configured_paths()
+    uploads = list_uploads()
     rules = os.environ.get("BUDGET_AUDIT_RULES", "")
-    return _load(_fingerprint(paths, rules), tuple(str(p) for p in paths), rules)
+    limits, _ = active_limits()
+    return _load(
+        _fingerprint(paths, uploads, rules, limits),
+        tuple(str(p) for p in paths),
+        tuple(str(p) for p in uploads),
+        rules,
+        limits,
+    )
 
 
 def departments(data: AppData) -> pl.DataFrame:

@@ -37,7 +37,11 @@ def streamlit_command(host: str, port: int) -> list[str]:
 
 
 def serve(
-    paths: list[str], host: str = "127.0.0.1", port: int = 8501, rules: str | None = None
+    paths: list[str],
+    host: str = "127.0.0.1",
+    port: int = 8501,
+    rules: str | None = None,
+    workspace: str | None = None,
 ) -> int:
     env = dict(os.environ)
     resolved = [str(Path(p).resolve()) for p in paths]
@@ -47,6 +51,8 @@ def serve(
     env["BUDGET_AUDIT_PATHS"] = os.pathsep.join(p for p in resolved if Path(p).exists())
     if rules:
         env["BUDGET_AUDIT_RULES"] = str(Path(rules).resolve())
+    if workspace:  # uploads go to <workspace>/uploads (default: <repo>/workspace)
+        env["BUDGET_AUDIT_WORKSPACE"] = str(Path(workspace).expanduser().resolve())
     print(f"看板地址：http://{host}:{port}/  （Ctrl+C 停止）")
     try:
         return subprocess.call(streamlit_command(host, port), env=env, cwd=APP.parent.parent)

@@ -11,6 +11,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_workspace(tmp_path_factory):
+    """No test reads or writes the developer's workspace/ (uploads, parse cache)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BUDGET_AUDIT_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def sample_paths() -> list[Path]:
     return sorted(SAMPLES.glob("*.txt"))

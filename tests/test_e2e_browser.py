@@ -10,12 +10,24 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import FIXTURES, ROOT, SAMPLES
 
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "docs" / "screenshots"
 TIMINGS = ROOT / "artifacts" / "browser_timings.json"
 DEPT = "衡阳市人民政府国有资产监督管理委员会"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def e2e_workspace(tmp_path_factory):
+    """Uploads of this session go to a temp folder, never the repo's workspace/.
+
+    Session-scoped and autouse, so it is set before ``st_server`` copies the environment.
+    """
+    folder = tmp_path_factory.mktemp("workspace")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BUDGET_AUDIT_WORKSPACE", str(folder))
+        yield folder
 
 
 def _expect():
@@ -176,3 +188,54 @@ def test_hostile_url_shows_no_traceback(new_page, st_server):
     expect = _expect()
     expect(page.get_by_text("无效").first).to_be_visible()
     _no_traceback(page)
+
+
+def test_upload_shows_status_and_document(new_page, st_server, e2e_workspace):
+    expect = _expect()
+    page = new_page()
+    page.goto(f"{st_server}/upload")
+    expect(page.get_by_role("heading", name="上传报告")).to_be_visible()
+    _ready(page)
+    garbage = bytes(range(256)) * 16
+    page.locator("input[type=file]").set_input_files(
+        [
+            {
+                "name": "clean_report.txt",
+                "mimeType": "text/plain",
+                "buffer": (FIXTURES / "clean_report.txt").read_bytes(),
+            },
+            {"name": "../<script>坏文件.txt", "mimeType": "text/plain", "buffer": garbage},
+        ]
+    )
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("[role=gridcell]", has_text="✅")).to_be_attached()
+    expect(grid.locator("[role=gridcell]", has_text="❌")).to_be_attached()
+    expect(page.get_by_text("已上传的文件（2）")).to_be_visible()
+    _ready(page)
+    _no_traceback(page)
+    saved = sorted(p.name for p in (e2e_workspace / "uploads").iterdir())
+    assert saved == ["_script_坏文件.txt", "clean_report.txt"]
+    page.screenshot(path=ROOT / "artifacts" / "upload.png", full_page=True)
+
+    page.get_by_role("link", name="查看文档读取情况").click()
+    expect(page.get_by_role("heading", name="文档与读取情况")).to_be_visible()
+    expect(page.get_by_role("combobox", name="查看读取问题")).to_have_value(
+        "uploads/clean_report.txt"
+    )
+    expect(page.get_by_text("共 7 个文件")).to_be_visible()
+    _ready(page)
+    _no_traceback(page)
+
+    # delete both again: the page lists none, the 文档 page is back to the samples
+    page.goto(f"{st_server}/upload")
+    expect(page.get_by_text("已上传的文件（2）")).to_be_visible()
+    for name, left in (("_script_坏文件.txt", 1), ("clean_report.txt", 0)):
+        _ready(page)
+        row = page.get_by_test_id("stHorizontalBlock").filter(has_text=name)
+        row.get_by_role("button", name="删除").click()
+        expect(page.get_by_text(f"已上传的文件（{left}）")).to_be_visible()
+        expect(row).to_have_count(0)
+    expect(page.get_by_text("还没有上传的文件。")).to_be_visible()
+    assert list((e2e_workspace / "uploads").iterdir()) == []
+    page.goto(f"{st_server}/documents")
+    expect(page.get_by_text("共 5 个文件")).to_be_visible()

@@ -1,0 +1,164 @@
+"""上传: add reports from the browser; they are kept in the workspace and read with the rest."""
+
+import hashlib
+import math
+import re
+
+import polars as pl
+import streamlit as st
+
+from checks.base import SEVERITY_LABELS
+from dashboard.data import app_data
+from dashboard.workspace import (
+    STATUS_LABELS,
+    SUFFIXES,
+    UPLOAD_TYPES,
+    UploadError,
+    active_limits,
+    delete_upload,
+    list_uploads,
+    process_upload,
+    size_text,
+    source_name,
+    uploads_dir,
+)
+from loaders.limits import MB
+
+
+def _plain(text: str) -> str:
+    """Untrusted text for a Markdown label: every Markdown character escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&@])", r"\\\1", text)
+
+
+def _delete(name: str) -> None:
+    ok = delete_upload(name)
+    st.session_state["upload_notice"] = f"已删除 {name}" if ok else f"未找到 {name}，可能已被删除"
+
+
+st.title("上传报告")
+limits, limits_note = active_limits()
+st.caption(
+    f"支持格式：{'、'.join(SUFFIXES)}。单个文件不超过 {size_text(limits.max_bytes)}；"
+    f"PDF 不超过 {limits.max_pages} 页；Word/Excel 解压后不超过 {size_text(limits.max_unzipped_bytes)}；"
+    f"每个文件读取不超过 {limits.max_seconds:g} 秒。"
+)
+if limits_note:
+    st.warning(limits_note, icon="⚠️")
+try:
+    folder = uploads_dir()
+except UploadError as exc:
+    st.error(f"{exc}。请检查工作目录设置（BUDGET_AUDIT_WORKSPACE）。")
+    st.stop()
+st.caption(f"上传的文件保存在 {folder}，重启后仍在，并与其他报告一起出现在各页面。")
+
+if notice := st.session_state.pop("upload_notice", None):
+    st.success(notice)
+
+round_no = st.session_state.setdefault("upload_round", 0)
+files = st.file_uploader(
+    "选择报告文件（可多选）",
+    type=UPLOAD_TYPES,
+    accept_multiple_files=True,
+    key=f"uploader_{round_no}",
+    max_upload_size=max(1, math.ceil(limits.max_bytes / MB)),
+)
+if files:
+    known_docs = app_data().corpus.documents.select("doc_id", "source_file")
+    known = {d: s for d, s in known_docs.iter_rows() if d}
+    with st.spinner("正在保存并读取上传的文件…"):
+        st.session_state["upload_results"] = [
+            process_upload(f.name, f.getvalue(), limits, known) for f in files
+        ]
+    st.session_state["upload_round"] = round_no + 1  # a fresh, empty uploader
+    st.rerun()
+
+data = app_data()
+flags = data.run.flags
+results = st.session_state.get("upload_results") or []
+if results:
+    st.subheader("本次上传")
+    st.dataframe(
+        pl.DataFrame([r.row() for r in results]),
+        hide_index=True,
+        width="stretch",
+        key="upload_status",
+    )
+    for r in results:
+        row = r.row()
+        label = f"{row['状态']} {_plain(row['文件'])}：读取问题 {len(r.issues)} 条"
+        with st.expander(label, expanded=r.status == "failed"):
+            if r.issues:
+                st.dataframe(
+                    pl.DataFrame(
+                        [
+                            {
+                                "级别": i.get("severity") or "",
+                                "代码": i.get("code") or "",
+                                "说明": i.get("message") or "",
+                                "行号": str(i.get("source_line") or ""),
+                            }
+                            for i in r.issues
+                        ],
+                        schema={
+                            "级别": pl.String,
+                            "代码": pl.String,
+                            "说明": pl.String,
+                            "行号": pl.String,
+                        },
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+            else:
+                st.success("该文件没有读取问题。")
+
+    saved = list(dict.fromkeys(r.source_file for r in results if r.saved_as))  # upload order
+    if saved:
+        batch = flags.filter(pl.col("source_file").is_in(saved))
+        st.subheader("这些文件的疑点")
+        by_sev = dict(batch.group_by("severity").len().iter_rows())
+        cols = st.columns(4)
+        cols[0].metric("疑点", batch.height)
+        for col, sev in zip(cols[1:], ("high", "medium", "low"), strict=True):
+            col.metric(SEVERITY_LABELS[sev], by_sev.get(sev, 0))
+        depts = sorted(batch["department"].drop_nulls().unique().to_list())
+        links = st.columns(2)
+        with links[0]:
+            st.page_link(
+                "views/flags.py",
+                label="在问题清单中查看（按这些部门筛选）" if depts else "打开问题清单",
+                query_params={"dept": depts} if depts else None,
+            )
+        with links[1]:
+            st.page_link(
+                "views/documents.py", label="查看文档读取情况", query_params={"doc": saved[0]}
+            )
+
+uploads = list_uploads()
+st.subheader(f"已上传的文件（{len(uploads)}）")
+if not uploads:
+    st.info("还没有上传的文件。")
+else:
+    docs = {row["source_file"]: row for row in data.corpus.documents.iter_rows(named=True)}
+    per_file = dict(flags.group_by("source_file").len().iter_rows())
+    head = st.columns([5, 2, 2, 1, 1])
+    for col, text in zip(head, ("文件", "状态", "大小", "疑点", ""), strict=True):
+        col.caption(text)
+    for path in uploads:
+        source = source_name(path)
+        doc = docs.get(source, {})
+        try:
+            size = size_text(path.stat().st_size)
+        except OSError:
+            size = "—"
+        c = st.columns([5, 2, 2, 1, 1], vertical_alignment="center")
+        c[0].text(path.name)
+        c[1].text(STATUS_LABELS.get(doc.get("status"), "—"))
+        c[2].text(size)
+        c[3].text(str(per_file.get(source, 0)))
+        c[4].button(
+            "删除",
+            key="del_" + hashlib.sha256(path.name.encode()).hexdigest()[:16],
+            on_click=_delete,
+            args=(path.name,),
+        )
