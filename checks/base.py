@@ -54,6 +54,7 @@ FLAGS = {
     "amount": pl.Float64,  # money involved (万元), for ranking
     "threshold": pl.String,
     "related_lines": pl.String,  # other places of the same fact, "file:line; …"
+    "source_place": pl.String,  # page / table / cell in a .pdf/.docx/.xlsx/.html original
 }
 FLAG_COLUMNS = list(FLAGS)
 
@@ -115,6 +116,7 @@ def make_flag(
         "amount": amount,
         "threshold": threshold,
         "related_lines": related,
+        "source_place": "",  # filled by the engine from the corpus' line places
     }
 
 

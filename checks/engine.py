@@ -42,6 +42,7 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
         info = module.CHECK
         result = module.run(corpus, settings[info.code])
         for f in result.flags:
+            f["source_place"] = _place_of(corpus, f.get("doc_id"), f.get("source_line"))
             f["threshold"] = f["threshold"] or ""
             f["related_lines"] = f["related_lines"] or ""
         flags.extend(result.flags)
@@ -70,6 +71,12 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
     frame = frame.unique("flag_id", keep="first", maintain_order=True)
     frame = sort_flags(frame)
     return CheckRun(frame, pl.DataFrame(summary, schema=SUMMARY), rank_departments(corpus, frame))
+
+
+def _place_of(corpus, doc_id: str | None, line: int | None) -> str:
+    """Page / table / cell of a flagged line in the original file (empty for text files)."""
+    places = getattr(corpus, "places", {}).get(doc_id or "")
+    return places[line - 1] if places and line and 0 < line <= len(places) else ""
 
 
 def sort_flags(flags: pl.DataFrame) -> pl.DataFrame:

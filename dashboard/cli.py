@@ -110,8 +110,9 @@ def cmd_flags(args: argparse.Namespace) -> int:
         print(f"写出 {flags.height} 条疑点到 {args.csv}")
     else:
         for row in flags.iter_rows(named=True):
+            place = f"（{row['source_place']}）" if row.get("source_place") else ""
             print(
-                f"[{row['severity']}] {row['check_id']} {row['source_file']}:{row['source_line']} {row['message']}"
+                f"[{row['severity']}] {row['check_id']} {row['source_file']}:{row['source_line']}{place} {row['message']}"
             )
     return 0
 

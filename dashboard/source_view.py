@@ -52,7 +52,8 @@ def show_flag(flag: dict, texts: dict[str, list[str]]) -> None:
     st.caption(f"证据：{flag['evidence']}")
     lines = texts.get(flag["doc_id"])
     if lines and flag.get("source_line"):
-        st.markdown(f"原文：`{flag['source_file']}` 第 {flag['source_line']} 行")
+        place = f"（原文件{flag['source_place']}）" if flag.get("source_place") else ""
+        st.markdown(f"原文：`{flag['source_file']}` 第 {flag['source_line']} 行{place}")
         st.html(excerpt_html(lines, int(flag["source_line"]), figures_in(flag["evidence"])))
     if flag.get("related_lines"):
         st.caption(f"同一事实的其他位置：{flag['related_lines']}")

@@ -74,6 +74,8 @@ def test_portal_page_is_flagged(run):
     flags = _flags(run, "portal_project.html")
     assert {code for code, _ in flags} >= {"E01", "B01", "A03", "I01"}
     assert ("A03", 14) in flags  # 新增环卫车辆 得分 18 > 分值 15
+    a03 = run[1].flags.filter(run[1].flags["check_id"] == "A03").row(0, named=True)
+    assert a03["source_place"] == "表1 第11行"  # the row in the page's own table
 
 
 def test_markdown_report_is_read_and_flagged(run):

@@ -88,7 +88,11 @@ EXPECTED = {
     "coverage": {
         (F0, "V01", 36),
         (F4, "V01", 21),  # no indicator table
-        (F2, "V03", 128),  # 基础数据表 部门项目支出: 4 project self-evaluations cover 132.84 of 390.56 万元
+        (
+            F2,
+            "V03",
+            128,
+        ),  # 基础数据表 部门项目支出: 4 project self-evaluations cover 132.84 of 390.56 万元
         (F3, "V04", 659),  # four indicator tables without weights or scores
         (F3, "V02", 694),
         (F3, "V02", 736),
