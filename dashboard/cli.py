@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,8 +13,9 @@ from checks.engine import CheckRun, run_checks
 from checks.settings import RulesError
 from dashboard.export import write_csv
 from loaders import model
+from loaders.cache import ParseCache, default_cache_dir
 from loaders.limits import Limits
-from loaders.pipeline import Corpus, load_paths
+from loaders.pipeline import LOADER_VERSION, Corpus, load_paths
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -38,7 +40,22 @@ def _load(args: argparse.Namespace) -> tuple[Corpus, list[Path]]:
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"[失败] {p}: 路径不存在", file=sys.stderr)
-    return load_paths([p for p in paths if p.exists()], Limits.from_env()), missing
+    cache = (
+        None
+        if args.no_cache
+        else ParseCache(Path(args.cache or default_cache_dir()), LOADER_VERSION)
+    )
+    workers = args.workers or os.cpu_count() or 1
+    corpus = load_paths([p for p in paths if p.exists()], Limits.from_env(), cache, workers)
+    return corpus, missing
+
+
+def _reading_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--cache", help="解析缓存目录（默认 工作目录/cache）；未改动的文件不重复解析"
+    )
+    command.add_argument("--no-cache", action="store_true", help="不读也不写解析缓存")
+    command.add_argument("--workers", type=int, help="并行解析的进程数（默认 CPU 核数）")
 
 
 def _checks(corpus: Corpus, args: argparse.Namespace) -> CheckRun:
@@ -135,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="*", help="文件或文件夹；默认 data/samples")
     scan.add_argument("--out", default="out", help="输出目录（默认 out/）")
     scan.add_argument("--rules", help="自定义阈值文件（TOML），覆盖 checks/rules.toml")
+    _reading_options(scan)
     scan.set_defaults(func=cmd_scan)
 
     flags = sub.add_parser("flags", help="列出疑点，可筛选并导出 CSV")
@@ -145,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     flags.add_argument("--department", action="append", help="部门名称，可重复")
     flags.add_argument("--year", action="append", type=int, help="年度，可重复")
     flags.add_argument("--rules", help="自定义阈值文件（TOML）")
+    _reading_options(flags)
     flags.set_defaults(func=cmd_flags)
 
     serve = sub.add_parser("serve", help="启动审核看板（Streamlit）")

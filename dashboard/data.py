@@ -21,8 +21,9 @@ import streamlit as st
 from checks.engine import CheckRun, run_checks
 from checks.settings import RulesError
 from dashboard.workspace import active_limits, list_uploads, source_name, uploads_dir
+from loaders.cache import ParseCache, default_cache_dir
 from loaders.limits import Limits
-from loaders.pipeline import Corpus, expand_paths, failed_doc, load_file, load_paths
+from loaders.pipeline import LOADER_VERSION, Corpus, expand_paths, failed_doc, load_file, load_paths
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -116,7 +117,9 @@ def load_uploads(uploads: list[Path], limits: Limits, seen: dict[str, str]) -> C
 def _load(
     fingerprint: str, paths: tuple[str, ...], uploads: tuple[str, ...], rules: str, _limits: Limits
 ) -> AppData:
-    corpus = load_paths([Path(p) for p in paths], _limits)
+    corpus = load_paths(
+        [Path(p) for p in paths], _limits, ParseCache(default_cache_dir(), LOADER_VERSION)
+    )
     if uploads:
         seen = dict(corpus.documents.select("doc_id", "source_file").iter_rows())
         seen.pop("", None)

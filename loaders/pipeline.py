@@ -8,7 +8,10 @@ intermediate stage of one file for inspection.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import polars as pl
 
 from loaders import model
 from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
+from loaders.cache import ParseCache
 from loaders.cells import compact
 from loaders.decode import DecodeError, decode_bytes
 from loaders.limits import LimitExceeded, Limits, human_size
@@ -293,6 +297,31 @@ class Corpus:
     texts: dict[str, list[str]]  # doc_id -> source lines, for evidence display
     places: dict[str, list[str]] = field(default_factory=dict)  # doc_id -> page/table per line
 
+    def merged_with(self, other) -> Corpus:
+        """This corpus plus another's frames (a :class:`loaders.cache.Cached` or a Corpus)."""
+        return Corpus(
+            documents=pl.concat([self.documents, other.documents]),
+            budget_lines=pl.concat([self.budget_lines, other.budget_lines]),
+            indicators=pl.concat([self.indicators, other.indicators]),
+            narratives=pl.concat([self.narratives, other.narratives]),
+            parse_issues=pl.concat([self.parse_issues, other.parse_issues]),
+            texts={**self.texts, **other.texts},
+            places={**self.places, **other.places},
+        )
+
+    def sorted_by_file(self) -> Corpus:
+        """Rows in file order, so cached and freshly parsed runs write identical CSVs."""
+        by_line = ["source_file", "source_line"]
+        return Corpus(
+            documents=self.documents.sort("source_file", maintain_order=True),
+            budget_lines=self.budget_lines.sort(by_line, nulls_last=True, maintain_order=True),
+            indicators=self.indicators.sort(by_line, nulls_last=True, maintain_order=True),
+            narratives=self.narratives.sort(by_line, nulls_last=True, maintain_order=True),
+            parse_issues=self.parse_issues.sort(by_line, nulls_last=True, maintain_order=True),
+            texts=self.texts,
+            places=self.places,
+        )
+
     @classmethod
     def from_docs(cls, docs: list[LoadedDoc]) -> Corpus:
         return cls(
@@ -306,10 +335,61 @@ class Corpus:
         )
 
 
-def load_paths(paths: list[Path], limits: Limits | None = None) -> Corpus:
+def load_paths(
+    paths: list[Path],
+    limits: Limits | None = None,
+    cache: ParseCache | None = None,
+    workers: int = 1,
+) -> Corpus:
+    """Every file under ``paths``; with a cache, unchanged files are not parsed again.
+
+    ``workers`` > 1 parses the files that are not cached in that many processes.
+    """
+    limits = limits or Limits()
     files = expand_paths(paths)
-    docs = [load_file(p, _display_name(p, paths), limits) for p in files]
-    return Corpus.from_docs(docs)
+    names = [_display_name(p, paths) for p in files]
+    if cache is None:
+        return Corpus.from_docs(_parse_all(files, names, limits, workers))
+    keys = [_content_key(p, limits) for p in files]
+    wanted = {k: n for k, n in zip(keys, names, strict=True) if k}
+    cached, found = cache.lookup(wanted)
+    todo = [i for i, k in enumerate(keys) if not k or k not in found]
+    fresh = _parse_all([files[i] for i in todo], [names[i] for i in todo], limits, workers)
+    cache.store(fresh, [keys[i] or "" for i in todo])
+    corpus = Corpus.from_docs(fresh)
+    if cached is not None:
+        corpus = corpus.merged_with(cached)
+    return corpus.sorted_by_file()
+
+
+def _content_key(path: Path, limits: Limits) -> str:
+    """SHA-256 of the file, or "" when it cannot be read or is over the size limit."""
+    try:
+        if path.stat().st_size > limits.max_bytes:
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _load_one(job: tuple[Path, str, Limits]) -> LoadedDoc:
+    return load_file(*job)
+
+
+def _parse_all(
+    files: list[Path], names: list[str], limits: Limits, workers: int
+) -> list[LoadedDoc]:
+    jobs = [(f, n, limits) for f, n in zip(files, names, strict=True)]
+    if workers <= 1 or len(jobs) < 8:
+        return [_load_one(job) for job in jobs]
+    # spawn, not fork: polars' thread pool does not survive a fork
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunk = max(1, len(jobs) // (workers * 8))
+            return list(pool.map(_load_one, jobs, chunksize=chunk))
+    except (BrokenProcessPool, OSError):  # no usable worker processes here: read in this one
+        return [_load_one(job) for job in jobs]
 
 
 def _display_name(path: Path, roots: list[Path]) -> str:
