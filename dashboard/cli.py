@@ -166,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_options(flags)
     flags.set_defaults(func=cmd_flags)
 
+    from loaders.synth import add_parser as add_synth
+
+    add_synth(sub)
     serve = sub.add_parser("serve", help="启动审核看板（Streamlit）")
     serve.add_argument("paths", nargs="*", help="文件或文件夹；默认 data/samples")
     serve.add_argument("--host", default="127.0.0.1")

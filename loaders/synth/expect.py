@@ -1,0 +1,88 @@
+"""Which execution and balance flags the figures of a written document call for.
+
+A low actual planted on one project also lowers every total it belongs to (the
+project table's 合计, the prose 项目支出 sentence, the basic-data table…); whether
+those totals cross a threshold depends on the other figures. Instead of guessing,
+this module applies the documented rules of E01, E02, B01, B02 and V02 (defaults of
+``checks/rules.toml``) to the rows a layout recorded in ``Doc.money``, with the same
+one-flag-per-fact grouping the checks use. The planted project's groups become the
+planted truth rows; every other group is an expected secondary flag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.synth.writer import Doc, Money
+
+EXPLAIN_BELOW = 90.0  # E01.explain_below, V02.below
+MIN_EXCESS = 50  # E02.min_excess: 0.5 万元 in cents
+BALANCE_MIN = 1000  # B01.min_amount: 10 万元
+BALANCE_SHARE = 10.0  # B01.share_medium
+ADDITION_MIN = 1000  # B02.min_addition
+UNSPENT_SHARE = 50.0  # B02.unspent_share
+EXCLUDE = re.compile(r"三公|公务接待|公务用车|公务车|公车|出国|因公")
+AGGREGATE = re.compile(r"合计|总计|整体|规模|^基本支出$|^项目支出$")
+
+
+@dataclass
+class Predicted:
+    check: str
+    file: str
+    line: int
+    members: list[Money] = field(default_factory=list)
+
+    def involves(self, name: str) -> bool:
+        return any(m.item == name or m.project == name for m in self.members)
+
+
+def _group(out: dict, check: str, key: tuple, doc: Doc, m: Money) -> None:
+    if key in out:
+        out[key].members.append(m)
+    else:
+        out[key] = Predicted(check, doc.name, m.line, [m])
+
+
+def predict(doc: Doc, explained: set[str]) -> list[Predicted]:
+    """Flags of E01/E02/B01/B02/V02 for one document; ``explained`` names projects whose
+    low rate the document explains in a sentence."""
+    e01: dict = {}
+    e02: dict = {}
+    b01: dict = {}
+    b02: dict = {}
+    v02: dict = {}
+    v02_seen: set = set()
+    for m in sorted(doc.money, key=lambda x: x.line):
+        budget, actual = m.effective_budget, m.actual
+        if budget is None or actual is None:
+            continue
+        excluded = bool(EXCLUDE.search(m.item))
+        if budget > 0 and not excluded:
+            rate = actual / budget * 100
+            worst = rate
+            if m.initial and m.initial != budget:
+                worst = min(rate, actual / m.initial * 100)
+            if worst < EXPLAIN_BELOW:
+                _group(e01, "E01", (budget, actual, m.project), doc, m)
+            balance = m.balance if m.balance is not None else budget - actual
+            if balance >= BALANCE_MIN and balance / budget * 100 >= BALANCE_SHARE:
+                _group(b01, "B01", (budget, balance), doc, m)
+        if actual - budget > MIN_EXCESS and actual > 0:
+            _group(e02, "E02", (budget, actual), doc, m)
+        added = m.adjustment
+        if added and added >= ADDITION_MIN and (budget - actual) / added * 100 >= UNSPENT_SHARE:
+            _group(b02, "B02", (added, budget - actual), doc, m)
+        reference = max(budget, m.initial or 0)
+        name = m.project or m.item
+        if reference > 0 and not excluded and actual / reference * 100 < EXPLAIN_BELOW:
+            key = (reference, actual)
+            if key in v02 and not (m.row_kind == "total" or AGGREGATE.search(name)):
+                v02[key].members.append(m)
+            elif key in v02_seen or m.row_kind == "total" or AGGREGATE.search(name):
+                pass
+            else:
+                v02_seen.add(key)
+                if not ((m.project and m.explained) or name in explained):
+                    _group(v02, "V02", key, doc, m)
+    return [p for group in (e01, e02, b01, b02, v02) for p in group.values()]
