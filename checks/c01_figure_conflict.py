@@ -131,8 +131,11 @@ def _mentions(corpus, rows: list[dict], settings: dict, result: CheckResult) -> 
         if name and len(name) >= 4:
             projects[(row["doc_id"], name)].append(row)
     docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
+    by_doc: dict[str, list[tuple[str, list[dict]]]] = defaultdict(list)
+    for (doc_id, name), prows in projects.items():
+        by_doc[doc_id].append((name, prows))
     for doc_id, lines in corpus.texts.items():
-        names = [(n, rs) for (d, n), rs in projects.items() if d == doc_id]
+        names = by_doc.get(doc_id)
         if not names:
             continue
         for number, line in prose_lines(lines):
