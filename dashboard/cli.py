@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from checks.base import CATEGORIES, FLAG_COLUMNS, SEVERITY_RANK
-from checks.engine import CheckRun, run_checks
+from checks.engine import CheckRun
+from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
 from dashboard.export import write_csv
 from loaders import model
@@ -59,7 +60,10 @@ def _reading_options(command: argparse.ArgumentParser) -> None:
 
 
 def _checks(corpus: Corpus, args: argparse.Namespace) -> CheckRun:
-    return run_checks(corpus, Path(args.rules) if args.rules else None)
+    """The checks' results; with the parse cache on, unchanged input reuses the last results."""
+    rules = Path(args.rules) if args.rules else None
+    folder = None if args.no_cache else Path(args.cache or default_cache_dir())
+    return cached_run_checks(corpus, rules, folder)
 
 
 def filter_flags(flags, category=None, min_severity=None, department=None, year=None):

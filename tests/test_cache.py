@@ -95,3 +95,25 @@ def test_compaction_keeps_every_entry_once(folder, tmp_path_factory):
         extra.unlink()
     assert len(cache._segments()) <= 16
     _same(expected, load_paths([folder], cache=cache))
+
+
+def test_check_results_are_reused_only_for_the_same_input(folder, tmp_path_factory, monkeypatch):
+    from checks import result_cache
+
+    root = tmp_path_factory.mktemp("cache")
+    corpus = load_paths([folder])
+    first = result_cache.cached_run_checks(corpus, None, root)
+    calls = []
+    real = result_cache.run_checks
+    monkeypatch.setattr(
+        result_cache, "run_checks", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    again = result_cache.cached_run_checks(corpus, None, root)
+    assert calls == []
+    assert_frame_equal(first.flags, again.flags)
+    rules = tmp_path_factory.mktemp("rules") / "rules.toml"
+    rules.write_text("[E01]\nhigh_below = 50.0\n", encoding="utf-8")
+    result_cache.cached_run_checks(corpus, rules, root)
+    (folder / "000_9f256ef334f2e80e.txt").unlink()
+    result_cache.cached_run_checks(load_paths([folder]), None, root)
+    assert calls == [1, 1]
