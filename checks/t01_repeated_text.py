@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from checks.base import CheckInfo, CheckResult, is_placeholder, make_flag
+from checks.near_duplicates import text_graph
 
 CHECK = CheckInfo(
     code="T01",
@@ -15,7 +15,7 @@ CHECK = CheckInfo(
     explanation="同一段绩效目标、指标、问题或措施在多个项目、部门或年度中反复出现，说明是套用而不是针对实际情况撰写。",
     category="boilerplate",
     severity="medium",
-    version="1",
+    version="2",
     scope="corpus",
     defaults={
         "similarity": 90.0,
@@ -34,7 +34,11 @@ CHECK = CheckInfo(
     },
     doc="""比较所有文字单元：正文的存在问题 / 改进措施段落、项目的预期目标 / 实际完成、年度目标，以及
 每个三级指标的“名称：年度指标值”。先去掉空白、标点和 `generic_words` 中的套语，再用 rapidfuzz
-（`process.cdist`, `fuzz.ratio`）两两计算相似度，≥ `similarity`（默认 90）的连成一组。
+的 `fuzz.ratio` 计算相似度，≥ `similarity`（默认 90）的连成一组。
+
+候选对不再两两比较：完全相同的文字按哈希归为一组；其余文字在长度相近（相似度≥90 要求短长之比≥90/110）
+的范围内，按字符二元组的 MinHash 分桶（4 行 × 25 段，固定种子），同桶者再经字符计数直方图筛除，
+最后逐对用 `fuzz.ratio` 复核，因此报出的每一对都确实达到阈值（见 `checks/near_duplicates.py`）。
 
 - 长文字（≥ `long_chars` 字，默认 30）出现 2 处即报；短文字（指标）须出现 ≥ `short_min_places` 处（默认 3）；
 - 跨部门的雷同为高，同一部门内为中；
@@ -80,23 +84,6 @@ def _templates(units: list[dict], n_docs: int, settings: dict) -> set[str]:
     return {text for text, docs in docs_of.items() if len(docs) >= need}
 
 
-def _components(n: int, pairs: np.ndarray) -> list[list[int]]:
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(int(a))] = find(int(b))
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return [g for g in groups.values() if len(g) > 1]
-
-
 def _exempt(a: dict, b: dict) -> bool:
     same_place = a["doc_id"] == b["doc_id"] and a["source_line"] == b["source_line"]
     goal_pair = (
@@ -107,15 +94,45 @@ def _exempt(a: dict, b: dict) -> bool:
     return same_place or goal_pair
 
 
-def similar_pairs(texts: list[str], threshold: float) -> np.ndarray:
-    """Index pairs (i < j) whose fuzz.ratio reaches the threshold (all pairs, blocked by caller)."""
-    if len(texts) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    scores = process.cdist(
-        texts, texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=-1
-    )
-    i, j = np.nonzero(np.triu(scores, k=1))
-    return np.stack([i, j], axis=1)
+def _components(units: list[dict], threshold: float) -> list[list[int]]:
+    """Units linked by identical or similar text, skipping exempt pairs; groups of ≥ 2.
+
+    The same as union-find over all non-exempt pairs with ratio ≥ threshold, but identical texts
+    are one node of the text graph, so 10k copies of a sentence never become 50M pairs: a search
+    takes each unit once from the still unvisited copies of the texts it is similar to, and leaves
+    only exempt copies behind for a later unit to reach.
+    """
+    text_of, edges = text_graph([u["norm"] for u in units], threshold)
+    near: dict[int, list[int]] = {int(t): [int(t)] for t in text_of}
+    for a, b in edges.tolist():
+        near[a].append(b)
+        near[b].append(a)
+    waiting: dict[int, list[int]] = {}
+    for k, t in enumerate(text_of.tolist()):
+        waiting.setdefault(t, []).append(k)
+    seen = [False] * len(units)
+    groups = []
+    for start in range(len(units)):
+        if seen[start]:
+            continue
+        seen[start], group, todo = True, [start], [start]
+        while todo:
+            a = todo.pop()
+            for t in near[int(text_of[a])]:
+                left = []
+                for b in waiting[t]:
+                    if seen[b]:
+                        continue
+                    if _exempt(units[a], units[b]):
+                        left.append(b)
+                    else:
+                        seen[b] = True
+                        group.append(b)
+                        todo.append(b)
+                waiting[t] = left
+        if len(group) > 1:
+            groups.append(sorted(group))
+    return groups
 
 
 def _section_spans(members: list[dict]) -> list[str]:
@@ -147,15 +164,8 @@ def run(corpus, settings: dict) -> CheckResult:
     result.not_applicable["模板文字"] = sum(1 for u in units if u["norm"] in templates)
     units = [u for u in units if u["norm"] not in templates]
     result.applied = len(units)
-    texts = [u["norm"] for u in units]
-    pairs = [
-        p
-        for p in similar_pairs(texts, settings["similarity"])
-        if not _exempt(units[p[0]], units[p[1]])
-    ]
-    for group in _merge_copied_sections(
-        _components(len(units), np.array(pairs).reshape(-1, 2)), units
-    ):
+    groups = _components(units, settings["similarity"]) if units else []
+    for group in _merge_copied_sections(groups, units):
         members = sorted(
             (units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"])
         )
