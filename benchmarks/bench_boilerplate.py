@@ -175,6 +175,10 @@ def _worker(method: str, source: Path, out: Path) -> None:
     seconds = time.perf_counter() - start
     if method == "groups":
         size = sum(map(len, result))
+        label = np.full(len(texts), -1, dtype=np.int64)
+        for k, group in enumerate(result):
+            label[group] = k
+        np.save(out, label)
     else:
         size = len(result)
         np.save(out, result)
@@ -200,6 +204,28 @@ def _recall(texts: list[str], found: np.ndarray, truth: np.ndarray) -> dict:
         "recall": float(hit.mean()) if len(tk) else 1.0,
         "recall_distinct_strings": float(hit[differ].mean()) if differ.any() else 1.0,
         "false_pairs": int((~np.isin(fk, tk)).sum()),
+    }
+
+
+def _same_groups(n: int, label: np.ndarray, truth: np.ndarray) -> dict:
+    """How many components of the brute-force pairs similar_groups reproduces exactly."""
+    from checks.near_duplicates import _connect
+
+    expected = _connect(n, truth[:, 0], truth[:, 1])
+    grouped = np.bincount(expected, minlength=n) > 1
+    members: dict[int, set[int]] = {}
+    for i in np.flatnonzero(grouped[expected]).tolist():
+        members.setdefault(int(expected[i]), set()).add(i)
+    found: dict[int, set[int]] = {}
+    for i in np.flatnonzero(label >= 0).tolist():
+        found.setdefault(int(label[i]), set()).add(i)
+    found_sets = {frozenset(g) for g in found.values()}
+    inside = sum(len({int(expected[i]) for i in g}) == 1 for g in found.values())
+    return {
+        "brute_groups": len(members),
+        "groups_exact": sum(frozenset(g) in found_sets for g in members.values()),
+        "groups_inside_a_brute_group": inside,
+        "groups_found": len(found),
     }
 
 
@@ -243,6 +269,10 @@ def main() -> None:
                 truth = np.load(Path(tmp) / f"brute_{n}.npy")
                 row.update(_recall(texts, found, truth))
                 row["speedup"] = row["brute"]["seconds"] / row["pairs"]["seconds"]
+            if "brute" in row and "groups" in row:
+                label = np.load(Path(tmp) / f"groups_{n}.npy")
+                truth = np.load(Path(tmp) / f"brute_{n}.npy")
+                row.update(_same_groups(n, label, truth))
             rows.append(row)
     OUT.parent.mkdir(exist_ok=True)
     meta = {"threshold": THRESHOLD, "seed": args.seed, "cpus": os.cpu_count(), "rows": rows}
@@ -257,12 +287,13 @@ def _table(rows: list[dict]) -> str:
 
     lines = [
         "| n | distinct | brute-force pairs (distinct strings) | recall (distinct strings) "
-        "| false pairs | new: pairs s | new: groups s | brute force s | speed-up "
-        "| peak RSS pairs / groups / brute (MB) |",
-        "|" + "---|" * 10,
+        "| false pairs | groups = brute components | new: pairs s | new: groups s | brute force s "
+        "| speed-up | peak RSS pairs / groups / brute (MB) |",
+        "|" + "---|" * 11,
     ]
     for r in rows:
         recall = f"{r['recall']:.4f} ({r['recall_distinct_strings']:.4f})" if "recall" in r else "–"
+        groups = f"{r['groups_exact']:,} of {r['brute_groups']:,}" if "brute_groups" in r else "–"
         brute = (
             f"{r['brute_pairs']:,} ({r['brute_pairs_distinct_strings']:,})"
             if "recall" in r
@@ -270,6 +301,7 @@ def _table(rows: list[dict]) -> str:
         )
         lines.append(
             f"| {r['n']:,} | {r['distinct']:,} | {brute} | {recall} | {r.get('false_pairs', '–')} "
+            f"| {groups} "
             f"| {cell(r, 'pairs', 'seconds', '.2f')} | {cell(r, 'groups', 'seconds', '.2f')} "
             f"| {cell(r, 'brute', 'seconds', '.1f')} "
             f"| {format(r['speedup'], '.0f') + '×' if 'speedup' in r else '–'} "

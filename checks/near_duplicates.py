@@ -37,7 +37,7 @@ from rapidfuzz import fuzz, process
 
 # (lowest threshold, rows, bands). P(candidate) = 1 − (1 − J^rows)^bands; near-copies at ratio t
 # keep a bigram Jaccard of about (1 − 2d)/(1 + 2d), d = 1 − t/100: 0.67 at 90, 0.43 at 80. At 90,
-# (4, 25) takes J 0.5 with p 0.80, 0.6 with 0.97, and a pair sharing a third of its bigrams with
+# (4, 25) takes J 0.5 with p 0.80, 0.6 with 0.97, and a pair sharing 30% of its bigrams with
 # 0.18. Below 70 near-copies share no more bigrams than strangers do and all pairs are scored.
 BANDING = ((88.0, 4, 25), (80.0, 3, 34), (70.0, 2, 50))
 SEED = 20240617
@@ -48,6 +48,47 @@ STAR_ABOVE = 64  # similar_groups: a bigger bucket is checked as a star
 _CHUNK_TEXTS = 8192
 _CHUNK_PAIRS = 1 << 20
 _U = np.uint64
+
+
+@dataclass
+class _Corpus:
+    """The distinct strings, sorted by length, and what every step needs to know about them."""
+
+    strings: np.ndarray  # object array, so that fancy indexing hands rapidfuzz the str objects
+    ids: np.ndarray  # string number of each input text
+    lengths: np.ndarray
+    maxlen: np.ndarray  # maxlen[l]: longest partner a string of length l can match
+    threshold: float
+    rows: int
+    bands: int
+    short: int  # strings shorter than this are scored against their whole length window
+
+
+def _prepare(texts: list[str], threshold: float) -> _Corpus:
+    """Group identical texts, sort the distinct ones by length, pick the banding for t."""
+    if not 0 < threshold <= 100:
+        raise ValueError(f"threshold must be in (0, 100], got {threshold}")
+    first: dict[str, int] = {}
+    seen = np.fromiter((first.setdefault(t, len(first)) for t in texts), np.int64, len(texts))
+    by_length = sorted(first, key=len)  # stable: equal lengths keep their first occurrence order
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[[first[t] for t in by_length]] = np.arange(len(first))
+    strings = np.empty(len(by_length), dtype=object)
+    strings[:] = by_length
+    lengths = np.fromiter(map(len, by_length), dtype=np.int64, count=len(by_length))
+    longest = max(SHORT, int(lengths.max(initial=0))) + 1
+    maxlen = _max_partner_length(longest, threshold)
+    rows, bands = next(((r, b) for t, r, b in BANDING if threshold >= t), (0, 0))
+    short = SHORT if rows else longest
+    return _Corpus(strings, rank[seen], lengths, maxlen, threshold, rows, bands, short)
+
+
+def _max_partner_length(longest: int, threshold: float) -> np.ndarray:
+    """For each length l ≤ longest, the longest partner that can reach the threshold.
+
+    200·min(l, m)/(l + m) ≥ t  ⇔  m ≤ l·(200 − t)/t for m ≥ l; the slack guards float rounding.
+    """
+    return np.floor(np.arange(longest + 1) * (200 - threshold) / threshold + 1e-6).astype(np.int64)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -121,14 +162,6 @@ def _histograms(texts: list[str]) -> np.ndarray:
     return hist
 
 
-def _max_partner_length(longest: int, threshold: float) -> np.ndarray:
-    """For each length l ≤ longest, the longest partner that can reach the threshold.
-
-    200·min(l, m)/(l + m) ≥ t  ⇔  m ≤ l·(200 − t)/t for m ≥ l; the slack guards float rounding.
-    """
-    return np.floor(np.arange(longest + 1) * (200 - threshold) / threshold + 1e-6).astype(np.int64)
-
-
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(k, x) for every k and every x in [lo[k], hi[k]), without a Python loop."""
     counts = np.maximum(hi - lo, 0)
@@ -196,6 +229,25 @@ def _plausible(
     return keep
 
 
+def _candidates(c: _Corpus, star: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(band, i, j) slices of plausible candidate pairs among strings of ≥ ``c.short`` characters."""
+    offset = int(np.searchsorted(c.lengths, c.short))
+    if len(c.strings) - offset < 2:
+        return
+    longer = c.strings[offset:].tolist()
+    sig = _signatures(longer, c.rows * c.bands)
+    hist = _histograms(longer)
+    lengths = c.lengths[offset:]
+    for band in range(c.bands):
+        key = np.zeros(len(longer), dtype=np.uint64)
+        for row in sig[band * c.rows : (band + 1) * c.rows]:
+            key = _mix(key ^ row)
+        spare = [sig[((band + 1) * c.rows + k) % len(sig)] for k in range(c.rows)]
+        for i, j in _band_pairs(key, spare, lengths, c.maxlen, star):
+            keep = _plausible(hist, lengths, c.maxlen, i, j, c.threshold)
+            yield band, i[keep] + offset, j[keep] + offset
+
+
 def _verify(c: _Corpus, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """fuzz.ratio(strings[i], strings[j]) ≥ threshold, scored by rapidfuzz on all cores."""
     keep = np.zeros(len(i), dtype=bool)
@@ -231,62 +283,11 @@ def _exhaustive(texts: list[str], n_rows: int, threshold: float) -> np.ndarray:
     return np.concatenate(found).astype(np.int64)
 
 
-@dataclass
-class _Corpus:
-    """The distinct strings, sorted by length, and what every step needs to know about them."""
-
-    strings: np.ndarray  # object array, so that fancy indexing hands rapidfuzz the str objects
-    ids: np.ndarray  # string number of each input text
-    lengths: np.ndarray
-    maxlen: np.ndarray  # maxlen[l]: longest partner a string of length l can match
-    threshold: float
-    rows: int
-    bands: int
-    short: int  # strings shorter than this are scored against their whole length window
-
-
-def _prepare(texts: list[str], threshold: float) -> _Corpus:
-    if not 0 < threshold <= 100:
-        raise ValueError(f"threshold must be in (0, 100], got {threshold}")
-    first: dict[str, int] = {}
-    seen = np.fromiter((first.setdefault(t, len(first)) for t in texts), np.int64, len(texts))
-    by_length = sorted(first, key=len)  # stable: equal lengths keep their first occurrence order
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[[first[t] for t in by_length]] = np.arange(len(first))
-    strings = np.empty(len(by_length), dtype=object)
-    strings[:] = by_length
-    lengths = np.fromiter(map(len, by_length), dtype=np.int64, count=len(by_length))
-    longest = max(SHORT, int(lengths.max(initial=0))) + 1
-    maxlen = _max_partner_length(longest, threshold)
-    rows, bands = next(((r, b) for t, r, b in BANDING if threshold >= t), (0, 0))
-    short = SHORT if rows else longest
-    return _Corpus(strings, rank[seen], lengths, maxlen, threshold, rows, bands, short)
-
-
 def _short_pairs(c: _Corpus) -> np.ndarray:
     """Every pair involving a string shorter than ``c.short``, by exhaustive scoring."""
     n_short = int(np.searchsorted(c.lengths, c.short))
     reach = int(np.searchsorted(c.lengths, c.maxlen[c.short - 1], side="right"))
     return _exhaustive(c.strings[:reach].tolist(), n_short, c.threshold)
-
-
-def _candidates(c: _Corpus, star: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """(band, i, j) slices of plausible candidate pairs among strings of ≥ ``c.short`` characters."""
-    offset = int(np.searchsorted(c.lengths, c.short))
-    if len(c.strings) - offset < 2:
-        return
-    longer = c.strings[offset:].tolist()
-    sig = _signatures(longer, c.rows * c.bands)
-    hist = _histograms(longer)
-    lengths = c.lengths[offset:]
-    for band in range(c.bands):
-        key = np.zeros(len(longer), dtype=np.uint64)
-        for row in sig[band * c.rows : (band + 1) * c.rows]:
-            key = _mix(key ^ row)
-        spare = [sig[((band + 1) * c.rows + k) % len(sig)] for k in range(c.rows)]
-        for i, j in _band_pairs(key, spare, lengths, c.maxlen, star):
-            keep = _plausible(hist, lengths, c.maxlen, i, j, c.threshold)
-            yield band, i[keep] + offset, j[keep] + offset
 
 
 def text_graph(texts: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -296,11 +297,12 @@ def text_graph(texts: list[str], threshold: float) -> tuple[np.ndarray, np.ndarr
     some pairs of units) can do so without all pairs of a large identical group.
     """
     c = _prepare(texts, threshold)
-    found, keys, n = [_short_pairs(c)], [], len(c.strings)
+    found, keys, n, budget = [_short_pairs(c)], [], len(c.strings), 32 * _CHUNK_PAIRS
     for _, i, j in _candidates(c, star=0):
         keys.append(i * n + j)
-        if sum(map(len, keys)) > 32 * _CHUNK_PAIRS:  # a near-copy recurs in many bands
+        if sum(map(len, keys)) > budget:  # a near-copy recurs in many bands: drop repeats
             keys = [np.unique(np.concatenate(keys))]
+            budget = max(budget, 2 * len(keys[0]))
     if keys:
         pairs = np.unique(np.concatenate(keys))
         i, j = pairs // n, pairs % n
@@ -332,27 +334,6 @@ def similar_pairs(texts: list[str], threshold: float) -> np.ndarray:
     return np.stack([lo[order], hi[order]], axis=1).astype(np.int64)
 
 
-def _connect(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Component label (a member, the same for the whole component) of n nodes linked a–b."""
-    labels = np.arange(n)
-    while True:
-        low = np.minimum(labels[a], labels[b])
-        hooked = labels.copy()
-        np.minimum.at(hooked, labels[a], low)
-        np.minimum.at(hooked, labels[b], low)
-        while not np.array_equal(hooked[hooked], hooked):
-            hooked = hooked[hooked]
-        if np.array_equal(hooked, labels):
-            return labels
-        labels = hooked
-
-
-def _merge(labels: np.ndarray, edges: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    a = np.concatenate([labels[a] for a, _ in edges] or [np.empty(0, dtype=np.int64)])
-    b = np.concatenate([labels[b] for _, b in edges] or [np.empty(0, dtype=np.int64)])
-    return _connect(len(labels), a, b)[labels] if len(a) else labels
-
-
 def similar_groups(texts: list[str], threshold: float) -> list[list[int]]:
     """Connected components (size ≥ 2) of the pairs :func:`similar_pairs` would return.
 
@@ -377,6 +358,28 @@ def similar_groups(texts: list[str], threshold: float) -> list[list[int]]:
     order = np.lexsort((np.arange(len(texts)), labels))
     groups = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
     return sorted((g.tolist() for g in groups if len(g) > 1), key=lambda g: g[0])
+
+
+def _connect(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Component label (a member, the same for the whole component) of n nodes linked a–b."""
+    labels = np.arange(n)
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        hooked = labels.copy()
+        np.minimum.at(hooked, labels[a], low)
+        np.minimum.at(hooked, labels[b], low)
+        while not np.array_equal(hooked[hooked], hooked):
+            hooked = hooked[hooked]
+        if np.array_equal(hooked, labels):
+            return labels
+        labels = hooked
+
+
+def _merge(labels: np.ndarray, edges: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Labels after also linking the given edges (pairs of node arrays)."""
+    a = np.concatenate([labels[a] for a, _ in edges] or [np.empty(0, dtype=np.int64)])
+    b = np.concatenate([labels[b] for _, b in edges] or [np.empty(0, dtype=np.int64)])
+    return _connect(len(labels), a, b)[labels] if len(a) else labels
 
 
 def similar_pairs_bruteforce(texts: list[str], threshold: float) -> np.ndarray:
