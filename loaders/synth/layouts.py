@@ -506,6 +506,30 @@ def render_basic_data(d: Doc, yd: YearData, number: int) -> None:
 # ---- 附件3 部门整体支出绩效自评表 -------------------------------------------------------------
 
 
+def indicator_block(
+    d: Doc, label: str, indicators: list, key: tuple, total: list, total_key: tuple
+) -> None:
+    """A Word-dump indicator table: header row, one row per indicator, the 总分 row."""
+    d.cells(
+        [
+            label,
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度\n指标值",
+            "实际\n完成值",
+            "分值",
+            "得分",
+            "偏差原因\n分析及\n改进措施",
+        ]
+    )
+    previous = None
+    for i, ind in enumerate(indicators):
+        d.cells(indicator_cells(ind, previous), key=(*key, i))
+        previous = ind
+    d.cells(total, key=total_key)
+
+
 def indicator_cells(ind: Indicator, previous: Indicator | None) -> list[str]:
     if ind.placeholder:
         return ["", "", "", ind.name, ind.target, ind.actual, "", "", ""]
@@ -571,25 +595,15 @@ def render_dept_table_cells(d: Doc, yd: YearData, number: int) -> None:
     d.cells(["", "纳入专户管理的非税收入拨款：", ""])
     d.cells(["", "其他资金：", ""])
     d.cells(["整体绩效\n目标", yd.dept_goal], key=("dept_goal",))
-    d.cells(
-        [
-            "部门整体支出年度绩效指标",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度\n指标值",
-            "实际\n完成值",
-            "分值",
-            "得分",
-            "偏差原因\n分析及\n改进措施",
-        ]
-    )
-    previous = None
-    for i, ind in enumerate(yd.dept_indicators):
-        d.cells(indicator_cells(ind, previous), key=("dept_ind", i))
-        previous = ind
     weight, score = dept_totals(yd)
-    d.cells(["                          总分", weight, score, ""], key=("dept_total",))
+    indicator_block(
+        d,
+        "部门整体支出年度绩效指标",
+        yd.dept_indicators,
+        ("dept_ind",),
+        ["                          总分", weight, score, ""],
+        ("dept_total",),
+    )
     d.blank()
     d.line(W.TEMPLATE_SIGNATURE)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from loaders.synth import amounts as A
 from loaders.synth import wording as W
-from loaders.synth.layouts import FULL, indicator_cells, sum_text
+from loaders.synth.layouts import FULL, indicator_block, indicator_cells, sum_text
 from loaders.synth.model import Project, YearData
 from loaders.synth.writer import Doc, Money
 
@@ -114,25 +114,15 @@ def _project_cells(d: Doc, yd: YearData, p: Project) -> None:
     d.anchors[("project_goal", p.name)] = d.cell_line(goal_cells, 1, first)
     d.anchors[("project_done", p.name)] = d.cell_line(goal_cells, 2, first)
     if p.has_indicators:
-        d.cells(
-            [
-                "绩\n效\n指\n标",
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "年度\n指标值",
-                "实际\n完成值",
-                "分值",
-                "得分",
-                "偏差原因\n分析及\n改进措施",
-            ]
-        )
-        previous = None
-        for i, ind in enumerate(p.indicators):
-            d.cells(indicator_cells(ind, previous), key=("project_ind", p.name, i))
-            previous = ind
         weight, score = project_totals(p)
-        d.cells(["总分", weight, score, ""], key=("project_total", p.name))
+        indicator_block(
+            d,
+            "绩\n效\n指\n标",
+            p.indicators,
+            ("project_ind", p.name),
+            ["总分", weight, score, ""],
+            ("project_total", p.name),
+        )
     if p.deviation:
         d.cells(["偏差大或目标未完成原因分析", p.deviation])
     d.cells(["改进措施及结果应用方案", W.TEMPLATE_MEASURE])
