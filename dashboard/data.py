@@ -80,19 +80,6 @@ def _fingerprint(paths: list[Path], uploads: list[Path], rules: str, limits: Lim
     return digest.hexdigest()
 
 
-def merge_corpora(first: Corpus, second: Corpus) -> Corpus:
-    """One corpus holding the files of both (the frames share the loaders' schemas)."""
-    return Corpus(
-        documents=pl.concat([first.documents, second.documents]),
-        budget_lines=pl.concat([first.budget_lines, second.budget_lines]),
-        indicators=pl.concat([first.indicators, second.indicators]),
-        narratives=pl.concat([first.narratives, second.narratives]),
-        parse_issues=pl.concat([first.parse_issues, second.parse_issues]),
-        texts={**first.texts, **second.texts},
-        places={**first.places, **second.places},
-    )
-
-
 def load_uploads(uploads: list[Path], limits: Limits, seen: dict[str, str]) -> Corpus:
     """The uploaded files as a corpus; one whose bytes are already loaded becomes a failed row.
 
@@ -124,7 +111,7 @@ def _load(
         seen = dict(corpus.documents.select("doc_id", "source_file").iter_rows())
         seen.pop("", None)
         seen.pop(None, None)
-        corpus = merge_corpora(corpus, load_uploads([Path(p) for p in uploads], _limits, seen))
+        corpus = corpus.merged_with(load_uploads([Path(p) for p in uploads], _limits, seen))
     try:
         run = run_checks(corpus, Path(rules) if rules else None)
         return AppData(corpus, run)
