@@ -29,7 +29,7 @@ from loaders.prose import paragraph_to_lines
 from loaders.readers import SUPPORTED_SUFFIXES, ReadError, Rendered, read
 from loaders.tables import Recognised, TableContext, cell_texts, recognise_grid
 
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "LoadedDoc", "load_bytes", "load_file", "load_paths"]
 _TITLE = re.compile(
     r"公开0\d表|表[一二三四五六七八九十\d]+[：:]|决算总表|决算表|明细表|自评表|基础数据表|情况表"

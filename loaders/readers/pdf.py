@@ -14,9 +14,8 @@ from __future__ import annotations
 import io
 import logging
 import re
-import statistics
+from dataclasses import dataclass, field
 
-from loaders.blocks import Grid
 from loaders.limits import Deadline, LimitExceeded, Limits
 from loaders.readers.compose import Composer, Rendered, flat_cell
 from loaders.readers.errors import ReadError
@@ -26,6 +25,7 @@ _PAGE_FURNITURE = re.compile(
     r"^[-—－\s]*\d{1,4}[-—－\s]*$|^第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$"
 )
 _GAP = 0.8  # a gap wider than this many character sizes separates two columns (CJK text has none)
+_WORD_GAP = 0.2  # a narrower gap inside a piece is a space (CJK glyphs touch)
 _MIN_TABLE_ROWS = 3
 
 
@@ -49,27 +49,47 @@ def _open(data: bytes):
     return pdf, pages
 
 
+def _is_furniture(line: dict, height: float) -> bool:
+    """A page number in the top or bottom margin; a lone figure elsewhere is a table cell."""
+    in_margin = line["bottom"] < 0.1 * height or line["top"] > 0.9 * height
+    return in_margin and _PAGE_FURNITURE.match(line["text"].strip()) is not None
+
+
 def _segments(line: dict) -> list[tuple[float, float, str]]:
-    """A text line cut at wide gaps: (x0, x1, text) per piece."""
-    chars = [c for c in line["chars"] if c["text"].strip()]
-    if not chars:
-        return []
-    pieces: list[list[dict]] = [[chars[0]]]
-    for prev, char in zip(chars, chars[1:], strict=False):
-        if char["x0"] - prev["x1"] > _GAP * max(prev.get("size") or 10, 4):
-            pieces.append([char])
-        else:
-            pieces[-1].append(char)
+    """A text line cut at wide gaps: (x0, x1, text) per piece; spaces inside a piece stay."""
+    pieces: list[list[dict]] = []
+    prev = None  # the last visible character
+    for char in line["chars"]:
+        if not char["text"].strip():
+            if pieces:
+                pieces[-1].append(char)
+            continue
+        size = max(prev.get("size") or 10, 4) if prev else 10
+        if prev is None or char["x0"] - prev["x1"] > _GAP * size:
+            pieces.append([])
+        elif char["x0"] - prev["x1"] > _WORD_GAP * size and pieces[-1][-1]["text"].strip():
+            pieces[-1].append({"text": " "})  # a word space drawn as a gap, not a character
+        pieces[-1].append(char)
+        prev = char
     out = []
     for piece in pieces:
-        text = "".join(c["text"] for c in piece)
-        out.append((piece[0]["x0"], piece[-1]["x1"], text))
+        visible = [c for c in piece if c["text"].strip()]
+        text = "".join(c["text"] for c in piece[: piece.index(visible[-1]) + 1])
+        out.append((visible[0]["x0"], visible[-1]["x1"], text))
     return out
 
 
 def _columns(rows: list[list[tuple[float, float, str]]]) -> list[tuple[float, float]]:
-    """Column ranges from the rows with the most pieces: overlapping pieces share a column."""
-    most = statistics.mode(len(r) for r in rows) if rows else 0
+    """Column ranges from the rows that split into the most pieces.
+
+    Overlapping pieces share a column. Only rows with as many pieces as at
+    least two rows have are used: fewer-piece rows hold merged cells whose
+    text would bridge two columns.
+    """
+    if not rows:
+        return []
+    counts = sorted((len(r) for r in rows), reverse=True)
+    most = counts[1] if len(counts) > 1 else counts[0]
     spans = sorted((x0, x1) for r in rows if len(r) >= most for x0, x1, _ in r)
     columns: list[list[float]] = []
     for x0, x1 in spans:
@@ -92,34 +112,152 @@ def _place(columns: list[tuple[float, float]], x0: float, x1: float) -> int:
     )
 
 
-def _wraps(above: dict, line: dict, pieces) -> bool:
-    """A line set tight under the one above, without figures: the same row's wrapped cells."""
+def _tight(above: dict, line: dict) -> bool:
+    """Set closer under the line above than rows are: the same cells' next line."""
     size = max((c.get("size") or 10) for c in above["chars"]) if above["chars"] else 10
-    if line["top"] - above["bottom"] > 0.45 * size:
+    return line["top"] - above["bottom"] <= 0.45 * size
+
+
+def _has_figure(text: str) -> bool:
+    return re.search(r"\d", text) is not None
+
+
+_PLAIN_FIGURE = re.compile(r"^[\d.,%‰+\-—－]+$")
+
+
+class _Run:
+    """Text lines gathered as a possible unruled table, in reading order.
+
+    A line of several pieces belongs; so does a line set tight under the
+    last one, and a single piece that starts where an inner column starts (a
+    ``……`` placeholder row). A single piece in the first column (``会议费``)
+    is held: it belongs only if the table goes on after it.
+    """
+
+    _MAX_HELD = 6
+
+    def __init__(self, reference: list | None = None):
+        self.rows: list[list[tuple[float, float, str]]] = []
+        self.lines: list[dict] = []
+        self.held: list[tuple[dict, list]] = []
+        self.reference = reference or []  # rows of the table this page may continue
+
+    def offer(self, line: dict, pieces) -> bool:
+        """Take the line, or hold it; ``False`` when it ends the run."""
+        starts = {round(x0) for row in self.rows + self.reference for x0, _, _ in row}
+        if len(pieces) >= 2:
+            aligned = sum(any(abs(x0 - start) <= 2 for start in starts) for x0, _, _ in pieces)
+            if self.held and aligned < 2:
+                return False  # not this table's columns: the held lines were text after it
+            self._take_held()
+            self._take(line, pieces)
+            return True
+        if not pieces or not (self.rows or self.reference):
+            return False
+        last = self.held[-1][0] if self.held else (self.lines[-1] if self.lines else None)
+        x0 = pieces[0][0]
+        if last is not None and _tight(last, line):
+            if self.held:
+                self.held.append((line, pieces))
+            else:
+                self._take(line, pieces)
+            return True
+        if x0 > min(starts) + 4 and any(abs(x0 - start) <= 2 for start in starts):
+            self._take_held()
+            self._take(line, pieces)
+            return True
+        if abs(x0 - min(starts)) <= 2 and len(self.held) < self._MAX_HELD and self.rows:
+            self.held.append((line, pieces))
+            return True
         return False
-    return not any(re.search(r"\d", text) for _, _, text in pieces)
+
+    def _take(self, line: dict, pieces) -> None:
+        self.rows.append(pieces)
+        self.lines.append(line)
+
+    def _take_held(self) -> None:
+        for line, pieces in self.held:
+            self._take(line, pieces)
+        self.held = []
+
+
+def _home(rows: list[list[list]], x0: float, x1: float, top: float, size: float):
+    """The piece a wrapped piece continues: above it, tight, in the last row or the one before.
+
+    The row before counts because a new row's first line can interleave with
+    the tail of a tall cell in the row above.
+    """
+    middle = (x0 + x1) / 2
+    for row in rows[-1:-3:-1]:
+        for piece in row:
+            if piece[0] - 2 <= middle <= piece[1] + 2 and top - piece[3] <= 0.45 * size:
+                return piece
+    return None
 
 
 def _join_wrapped(run, run_lines) -> list[list[tuple[float, float, str]]]:
-    """Fold wrapped lines into the row above, so a two-line header or label is one cell."""
-    rows: list[list[tuple[float, float, str]]] = []
+    """Fold wrapped lines into their cells, so a two-line header or label is one cell.
+
+    A tight line continues the cells above it, except where a figure sits under
+    a plain figure: tightly set rows of amounts are rows, not wrapped text
+    (``资金量：`` / ``22.5`` wraps, ``85.5`` / ``0`` does not). A piece with
+    nothing above it starts a new row.
+    """
+    rows: list[list[list]] = []  # pieces as [x0, x1, text, bottom]
     for k, pieces in enumerate(run):
-        if rows and _wraps(run_lines[k - 1], run_lines[k], pieces):
-            merged = list(rows[-1])
-            for x0, x1, text in pieces:
-                hit = next(
-                    (i for i, (a, b, _) in enumerate(merged) if a - 2 <= (x0 + x1) / 2 <= b + 2),
-                    None,
-                )
-                if hit is None:
-                    merged.append((x0, x1, text))
-                else:
-                    a, b, old = merged[hit]
-                    merged[hit] = (min(a, x0), max(b, x1), old + text)
-            rows[-1] = sorted(merged)
-        else:
-            rows.append(pieces)
-    return rows
+        line = run_lines[k]
+        size = max((c.get("size") or 10) for c in line["chars"]) if line["chars"] else 10
+        homes = [_home(rows, x0, x1, line["top"], size) for x0, x1, _ in pieces]
+        wraps = (
+            bool(rows)
+            and _tight(run_lines[k - 1], line)
+            and all(
+                not _has_figure(text) or (home is not None and not _PLAIN_FIGURE.match(home[2]))
+                for (_, _, text), home in zip(pieces, homes, strict=True)
+            )
+        )
+        if not wraps:
+            rows.append([[x0, x1, text, line["bottom"]] for x0, x1, text in pieces])
+            continue
+        homeless = []
+        for (x0, x1, text), home in zip(pieces, homes, strict=True):
+            if home is None:
+                homeless.append([x0, x1, text, line["bottom"]])
+                continue
+            home[0], home[1] = min(home[0], x0), max(home[1], x1)
+            home[2] += text
+            home[3] = line["bottom"]
+        if homeless:
+            rows.append(homeless)
+    return [sorted((x0, x1, text) for x0, x1, text, _ in row) for row in rows]
+
+
+def _closing_edges(page) -> list[dict]:
+    """Horizontal edges along the top and bottom of the page's drawn grid.
+
+    A table cut by a page break has no border where the page cuts it, so the
+    cut row and tall merged cells that run on are not closed cells, and
+    pdfplumber drops them with their text. Closing the grid at the extent of
+    its vertical rules gives them back.
+    """
+    verticals = [e for e in page.edges if e["orientation"] == "v" and e["height"] >= 4]
+    if not verticals:
+        return []
+    left = min(e["x0"] for e in verticals)
+    right = max(e["x1"] for e in verticals)
+    return [
+        {
+            "object_type": "closing_edge",
+            "orientation": "h",
+            "x0": left,
+            "x1": right,
+            "width": right - left,
+            "top": y,
+            "bottom": y,
+            "height": 0,
+        }
+        for y in (min(e["top"] for e in verticals), max(e["bottom"] for e in verticals))
+    ]
 
 
 def _ruled_rows(table) -> list[list[tuple[float, float, str]]]:
@@ -137,46 +275,142 @@ def _ruled_rows(table) -> list[list[tuple[float, float, str]]]:
     return out
 
 
-def _ruled_columns(table) -> list[tuple[float, float]]:
-    edges = sorted({round(box[0], 1) for row in table.rows for box in row.cells if box})
+def _ruled_edges(table) -> list[float]:
+    lefts = {round(box[0], 1) for row in table.rows for box in row.cells if box}
     right = max(box[2] for row in table.rows for box in row.cells if box)
-    return [(a, b) for a, b in zip(edges, edges[1:] + [right], strict=True)]
+    return sorted(lefts | {round(right, 1)})
 
 
-def _lay_out(rows, columns: list[tuple[float, float]]) -> list[list[str]]:
-    grid = []
-    for row in rows:
-        cells = [""] * len(columns)
-        for x0, x1, text in row:
-            k = _place(columns, x0, x1)
-            cells[k] = (cells[k] + text) if cells[k] else text
-        grid.append(cells)
-    return grid
+def _spans(edges: list[float]) -> list[tuple[float, float]]:
+    return list(zip(edges, edges[1:], strict=False))
 
 
-def _complementary(last, first: list[str]) -> bool:
-    """Fill ``last`` from ``first`` when they never both hold text in one column."""
-    filled_last = {k for k, c in enumerate(last.cells) if c.text}
+_EDGE_TOLERANCE = 4.0  # points: one rule drawn on two pages lands within this
+
+
+def _within(edge: float, edges: list[float]) -> bool:
+    return any(abs(edge - other) <= _EDGE_TOLERANCE for other in edges)
+
+
+def _refined_edges(old: list[float], new: list[float]) -> list[float] | None:
+    """The finer of two column systems when one refines the other, else ``None``.
+
+    A table fragment whose rows are all merged across some columns draws fewer
+    column rules than the rest of the table; its rules are a subset of the
+    others', and the full set places every cell of both.
+    """
+    if abs(old[0] - new[0]) > _EDGE_TOLERANCE or abs(old[-1] - new[-1]) > _EDGE_TOLERANCE:
+        return None
+    if all(_within(e, new) for e in old):
+        return new
+    if all(_within(e, old) for e in new):
+        return old
+    return None
+
+
+def _left_place(columns: list[tuple[float, float]], x0: float) -> int:
+    """The column a ruled cell starts in: merged cells keep their text top-left."""
+    return max((k for k, (a, _) in enumerate(columns) if a <= x0 + _EDGE_TOLERANCE), default=0)
+
+
+def _complementary(last: list[str], first: list[str]) -> bool:
+    """``first`` completes ``last`` when they never both hold text in one column."""
+    filled_last = {k for k, c in enumerate(last) if c}
     filled_first = {k for k, t in enumerate(first) if t}
     if not filled_last or not filled_first or filled_last & filled_first:
         return False
-    if len(filled_last) >= len(filled_first):
-        return False  # a complete row above: the new page starts a new row
-    for k in filled_first:
-        if k < len(last.cells):
-            last.cells[k].text = first[k]
-    return True
+    return len(filled_last) < len(filled_first)  # a complete row above: a new row starts
+
+
+_PLACEHOLDER = {"……", "…", "...", "无", "-", "—", "－", "/"}
+_SENTENCE_END = ("。", "；", ";", "！", "!", "？", "?")
+
+
+def _cut_row(last: list[str], first: list[str]) -> bool:
+    """``first`` is the rest of ``last``, a row the page break cut in two.
+
+    Word and LibreOffice let a row break across pages, ruling both halves:
+    the new page's first row then holds the tails of some of the cells above
+    (``资产监管及营运工作经`` / ``费``). It is a tail when it fills fewer columns,
+    only ones filled above, with words rather than figures or placeholders,
+    under text that stops mid-sentence.
+    """
+    filled_last = {k for k, c in enumerate(last) if c}
+    filled_first = {k for k, t in enumerate(first) if t}
+    if not filled_first or not filled_first < filled_last:
+        return False
+    return all(
+        first[k] not in _PLACEHOLDER
+        and not _PLAIN_FIGURE.match(first[k])
+        and not last[k].endswith(_SENTENCE_END)
+        for k in filled_first
+    )
+
+
+@dataclass
+class _Draft:
+    """A table being read, perhaps over several pages, before it goes to the composer.
+
+    Rows keep their positioned pieces so the whole table can be laid out again
+    when a later page reveals a finer column system.
+    """
+
+    columns: list[tuple[float, float]]
+    edges: list[float] | None  # the ruled grid's column rules, when it has them
+    rows: list[list[tuple[float, float, str]]] = field(default_factory=list)
+    by_left: list[bool] = field(default_factory=list)  # ruled rows: place cells by left edge
+    places: list[str] = field(default_factory=list)
+
+    def add(self, rows, by_left: bool, place: str) -> None:
+        self.rows += rows
+        self.by_left += [by_left] * len(rows)
+        self.places += [place] * len(rows)
+
+    def lay_out(self, row, by_left: bool) -> list[str]:
+        cells = [""] * len(self.columns)
+        for x0, x1, text in row:
+            k = _left_place(self.columns, x0) if by_left else _place(self.columns, x0, x1)
+            cells[k] = (cells[k] + text) if cells[k] else text
+        return [flat_cell(unify_radicals(c)) for c in cells]
+
+    def grid(self) -> list[list[str]]:
+        return [self.lay_out(r, left) for r, left in zip(self.rows, self.by_left, strict=True)]
+
+    def carry_on(self, rows, columns, edges: list[float] | None, place: str) -> None:
+        """Rows from the next page: drop a repeated header, rejoin a row cut in two."""
+        finer = _refined_edges(self.edges, edges) if self.edges and edges else None
+        if finer is not None:
+            self.edges, self.columns = finer, _spans(finer)
+        elif self.edges is None and edges is None:  # unruled on both pages: columns from all rows
+            self.columns = _columns(self.rows + rows)
+        by_left = finer is not None
+        if (
+            rows
+            and self.rows
+            and self.lay_out(rows[0], by_left) == self.lay_out(self.rows[0], self.by_left[0])
+        ):
+            rows = rows[1:]  # the header repeated on the new page
+        if rows and self.rows:
+            last = self.lay_out(self.rows[-1], self.by_left[-1])
+            first = self.lay_out(rows[0], by_left)
+            ruled = by_left and self.by_left[-1]  # unruled rows give no cell to carry on
+            if _complementary(last, first) or (ruled and _cut_row(last, first)):
+                self.rows[-1] = self.rows[-1] + rows[0]
+                rows = rows[1:]
+        self.add(rows, by_left, place)
 
 
 class _PageReader:
     def __init__(self, composer: Composer):
         self.composer = composer
-        self.open_table: Grid | None = None  # the table the previous page ended with
-        self.columns: list[tuple[float, float]] = []
+        self.draft: _Draft | None = None  # the table read last, still open to continuation
+        self.first = True  # nothing but the open table's continuation read on this page yet
 
     def page(self, page, number: int) -> None:
         place = f"第{number}页"
-        tables = page.find_tables() if (page.rects or page.lines) else []
+        tables = []
+        if page.rects or page.lines:
+            tables = page.find_tables({"explicit_horizontal_lines": _closing_edges(page)})
         boxes = [t.bbox for t in tables]
 
         def outside(obj) -> bool:
@@ -188,61 +422,60 @@ class _PageReader:
         lines = text_page.extract_text_lines(return_chars=True, strip=True)
         items: list[tuple[float, str, object]] = [(t.bbox[1], "table", t) for t in tables]
         items += [
-            (line["top"], "line", line)
-            for line in lines
-            if not _PAGE_FURNITURE.match(line["text"].strip())
+            (line["top"], "line", line) for line in lines if not _is_furniture(line, page.height)
         ]
         items.sort(key=lambda item: item[0])
         self.first = True
-        run: list[list[tuple[float, float, str]]] = []
-        run_lines: list[dict] = []
+        run = self._new_run()
         for _, kind, value in items:
             if kind == "line":
-                pieces = _segments(value)
-                if len(pieces) >= 2 or (run and _wraps(run_lines[-1], value, pieces)):
-                    run.append(pieces)
-                    run_lines.append(value)
+                if run.offer(value, _segments(value)):
                     continue
-                self._end_run(run, run_lines, place)
-                run, run_lines = [], []
-                self.composer.loose_line(unify_radicals(value["text"]), place)
-                self.open_table = None
-                self.first = False
+                self._end_run(run, place)
+                self._loose(value["text"], place)
             else:
-                self._end_run(run, run_lines, place)
-                run, run_lines = [], []
-                self._table(_ruled_rows(value), _ruled_columns(value), place)
-        self._end_run(run, run_lines, place)
+                self._end_run(run, place)
+                edges = _ruled_edges(value)
+                self._table(_ruled_rows(value), _spans(edges), edges, place)
+            run = self._new_run()
+        self._end_run(run, place)
 
-    def _end_run(self, run, run_lines, place: str) -> None:
-        if not run:
-            return
-        if len(run) >= _MIN_TABLE_ROWS or (self.first and self.open_table is not None):
-            rows = _join_wrapped(run, run_lines)
-            self._table(rows, _columns(rows), place)
-            return
-        for line in run_lines:
-            self.composer.loose_line(unify_radicals(line["text"]), place)
-        self.open_table = None
+    def _new_run(self) -> _Run:
+        carries_on = self.first and self.draft is not None
+        return _Run(self.draft.rows if carries_on else None)
+
+    def _loose(self, text: str, place: str) -> None:
+        self.finish()
+        self.composer.loose_line(unify_radicals(text), place)
         self.first = False
 
-    def _table(self, pieces, columns: list[tuple[float, float]], place: str) -> None:
-        """Start a table, or carry on the previous page's one on its own columns."""
-        continues = self.first and self.open_table is not None
-        self.first = continues  # more pieces of the same table may follow on this page
-        if continues:
-            grid = self.open_table
-            rows = [[unify_radicals(c) for c in r] for r in _lay_out(pieces, self.columns)]
-            header = [flat_cell(c.text) for c in grid.rows[0].cells]
-            if rows and [flat_cell(c) for c in rows[0]] == header[: len(rows[0])]:
-                rows = rows[1:]  # the header repeated on the new page
-            if rows and _complementary(grid.rows[-1], rows[0]):
-                rows = rows[1:]  # a row or merged cell cut by the page break, now whole again
-            self.composer.continue_table(grid, rows, [place] * len(rows))
-            return
-        rows = [[unify_radicals(c) for c in r] for r in _lay_out(pieces, columns)]
-        self.open_table = self.composer.table(rows, [place] * len(rows))
-        self.columns = columns
+    def _end_run(self, run: _Run, place: str) -> None:
+        if run.rows and (
+            len(run.rows) >= _MIN_TABLE_ROWS or (self.first and self.draft is not None)
+        ):
+            rows = _join_wrapped(run.rows, run.lines)
+            self._table(rows, _columns(rows), None, place)
+        else:
+            for line in run.lines:
+                self._loose(line["text"], place)
+        for line, _ in run.held:
+            self._loose(line["text"], place)
+
+    def _table(self, rows, columns, edges: list[float] | None, place: str) -> None:
+        """Start a table, or carry on the one the previous page ended with."""
+        if self.first and self.draft is not None:
+            self.draft.carry_on(rows, columns, edges, place)
+            return  # more pieces of the same table may follow on this page
+        self.finish()
+        self.draft = _Draft(columns, edges)
+        self.draft.add(rows, edges is not None, place)
+        self.first = False
+
+    def finish(self) -> None:
+        """Hand the open table to the composer: nothing later can continue it."""
+        if self.draft is not None:
+            self.composer.table(self.draft.grid(), self.draft.places)
+            self.draft = None
 
 
 def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
@@ -263,6 +496,7 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
             except Exception as exc:  # one bad page must not cost the rest of the report
                 composer.note("page-unreadable", f"第{number}页无法读取：{type(exc).__name__}")
             page.close()
+        reader.finish()
         if not any(composer.lines):
             composer.note(
                 "no-text-layer",
