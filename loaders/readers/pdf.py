@@ -112,10 +112,21 @@ def _place(columns: list[tuple[float, float]], x0: float, x1: float) -> int:
     )
 
 
+_WRAP_GAP = 0.45  # a wrapped line sits closer than this many character sizes under its cell
+_ALIGNED = 2.0  # points: text starting this close to a column start begins in that column
+
+
+def _size(line: dict) -> float:
+    return max((c.get("size") or 10) for c in line["chars"]) if line["chars"] else 10
+
+
+def _aligned(x0: float, starts) -> bool:
+    return any(abs(x0 - start) <= _ALIGNED for start in starts)
+
+
 def _tight(above: dict, line: dict) -> bool:
     """Set closer under the line above than rows are: the same cells' next line."""
-    size = max((c.get("size") or 10) for c in above["chars"]) if above["chars"] else 10
-    return line["top"] - above["bottom"] <= 0.45 * size
+    return line["top"] - above["bottom"] <= _WRAP_GAP * _size(above)
 
 
 def _has_figure(text: str) -> bool:
@@ -146,7 +157,7 @@ class _Run:
         """Take the line, or hold it; ``False`` when it ends the run."""
         starts = {round(x0) for row in self.rows + self.reference for x0, _, _ in row}
         if len(pieces) >= 2:
-            aligned = sum(any(abs(x0 - start) <= 2 for start in starts) for x0, _, _ in pieces)
+            aligned = sum(_aligned(x0, starts) for x0, _, _ in pieces)
             if self.held and aligned < 2:
                 return False  # not this table's columns: the held lines were text after it
             self._take_held()
@@ -162,11 +173,11 @@ class _Run:
             else:
                 self._take(line, pieces)
             return True
-        if x0 > min(starts) + 4 and any(abs(x0 - start) <= 2 for start in starts):
+        if x0 > min(starts) + 4 and _aligned(x0, starts):
             self._take_held()
             self._take(line, pieces)
             return True
-        if abs(x0 - min(starts)) <= 2 and len(self.held) < self._MAX_HELD and self.rows:
+        if _aligned(x0, [min(starts)]) and len(self.held) < self._MAX_HELD and self.rows:
             self.held.append((line, pieces))
             return True
         return False
@@ -190,7 +201,7 @@ def _home(rows: list[list[list]], x0: float, x1: float, top: float, size: float)
     middle = (x0 + x1) / 2
     for row in rows[-1:-3:-1]:
         for piece in row:
-            if piece[0] - 2 <= middle <= piece[1] + 2 and top - piece[3] <= 0.45 * size:
+            if piece[0] - 2 <= middle <= piece[1] + 2 and top - piece[3] <= _WRAP_GAP * size:
                 return piece
     return None
 
@@ -206,8 +217,7 @@ def _join_wrapped(run, run_lines) -> list[list[tuple[float, float, str]]]:
     rows: list[list[list]] = []  # pieces as [x0, x1, text, bottom]
     for k, pieces in enumerate(run):
         line = run_lines[k]
-        size = max((c.get("size") or 10) for c in line["chars"]) if line["chars"] else 10
-        homes = [_home(rows, x0, x1, line["top"], size) for x0, x1, _ in pieces]
+        homes = [_home(rows, x0, x1, line["top"], _size(line)) for x0, x1, _ in pieces]
         wraps = (
             bool(rows)
             and _tight(run_lines[k - 1], line)
