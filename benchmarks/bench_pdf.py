@@ -47,7 +47,7 @@ def main() -> None:
     read = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        cmd = [sys.executable, "-m", "dashboard.cli", "scan", str(pdf), "--out", tmp, "--no-cache"]
+        cmd = [sys.executable, "-m", "cli.main", "scan", str(pdf), "--out", tmp, "--no-cache"]
         subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
         scan = time.perf_counter() - start
     size = pdf.stat().st_size / 1024 / 1024

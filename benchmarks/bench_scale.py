@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    from loaders.synth import generate
+    from tools.synth import generate
 
     corpus_dir = ARTIFACTS / f"synth-{args.departments}x{args.years}-s{args.seed}"
     results: dict[str, object] = {}
@@ -73,7 +73,7 @@ def main() -> None:
     scan = [
         sys.executable,
         "-m",
-        "dashboard.cli",
+        "cli.main",
         "scan",
         str(reports),
         "--out",

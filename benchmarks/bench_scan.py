@@ -27,7 +27,7 @@ def main() -> None:
     from loaders.pipeline import load_paths
 
     with tempfile.TemporaryDirectory() as tmp:
-        cli = [sys.executable, "-m", "dashboard.cli", "scan", str(SAMPLES), "--out", tmp]
+        cli = [sys.executable, "-m", "cli.main", "scan", str(SAMPLES), "--out", tmp]
         best, median = _best(lambda: subprocess.run(cli, check=True, capture_output=True))
         print(
             f"| `budget-audit scan data/samples` (whole process) | {best:.2f} s | {median:.2f} s |"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -24,10 +23,7 @@ from loaders import model
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = {
-    "budget_lines": model.BUDGET_LINES,
-    "indicators": model.INDICATORS,
-    "narratives": model.NARRATIVES,
-    "parse_issues": model.PARSE_ISSUES,
+    **{name: model.FRAMES[name] for name in model.ROW_FRAMES},
     "texts": {"lines": pl.List(pl.String), "places": pl.List(pl.String)},
     "documents": model.DOCUMENTS,  # written last: marks the segment complete
 }
@@ -40,19 +36,6 @@ def default_cache_dir() -> Path:
         return Path(os.environ["BUDGET_AUDIT_CACHE"])
     workspace = os.environ.get("BUDGET_AUDIT_WORKSPACE") or str(ROOT / "workspace")
     return Path(workspace) / "cache"
-
-
-@dataclass
-class Cached:
-    """The cached frames of the files asked for, already renamed to their current names."""
-
-    documents: pl.DataFrame
-    budget_lines: pl.DataFrame
-    indicators: pl.DataFrame
-    narratives: pl.DataFrame
-    parse_issues: pl.DataFrame
-    texts: dict[str, list[str]]
-    places: dict[str, list[str]]
 
 
 class ParseCache:
@@ -80,7 +63,7 @@ class ParseCache:
             return pl.DataFrame(schema=schema)
         return pl.concat(frames, how="diagonal_relaxed")
 
-    def lookup(self, wanted: dict[str, str]) -> tuple[Cached | None, set[str]]:
+    def lookup(self, wanted: dict[str, str]) -> tuple[model.Corpus | None, set[str]]:
         """Frames for the ``{cache_key: source_file}`` found in the cache, and the keys found."""
         segments = self._segments()
         if not segments or not wanted:
@@ -105,22 +88,19 @@ class ParseCache:
             texts = self._read("texts", segments).join(
                 documents.select("cache_key", "segment", "doc_id"), on=["cache_key", "segment"]
             )
-            cached = Cached(
-                documents=documents.with_columns(
-                    pl.col("current_file").alias("source_file")
-                ).select(model.DOCUMENTS.keys()),
-                budget_lines=renamed("budget_lines"),
-                indicators=renamed("indicators"),
-                narratives=renamed("narratives"),
-                parse_issues=renamed("parse_issues"),
-                texts=dict(zip(texts["doc_id"].to_list(), texts["lines"].to_list(), strict=True)),
-                places={
+            cached = model.Corpus(
+                dict(zip(texts["doc_id"].to_list(), texts["lines"].to_list(), strict=True)),
+                {
                     d: p
                     for d, p in zip(
                         texts["doc_id"].to_list(), texts["places"].to_list(), strict=True
                     )
                     if any(p)
                 },
+                documents=documents.with_columns(
+                    pl.col("current_file").alias("source_file")
+                ).select(model.DOCUMENTS.keys()),
+                **{name: renamed(name) for name in model.ROW_FRAMES},
             )
         except (OSError, pl.exceptions.PolarsError):
             return None, set()  # an unreadable cache is a cold cache, never a failed scan
@@ -134,10 +114,7 @@ class ParseCache:
         self._prune_old_versions()
         self.folder.mkdir(parents=True, exist_ok=True)
         frames = {
-            "budget_lines": _keyed(rows, "budget_lines", model.BUDGET_LINES),
-            "indicators": _keyed(rows, "indicators", model.INDICATORS),
-            "narratives": _keyed(rows, "narratives", model.NARRATIVES),
-            "parse_issues": _keyed(rows, "issues", model.PARSE_ISSUES),
+            **{name: _keyed(rows, name, model.FRAMES[name]) for name in model.ROW_FRAMES},
             "texts": pl.DataFrame(
                 {
                     "cache_key": [k for k, _ in rows],
@@ -186,6 +163,6 @@ class ParseCache:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def _keyed(rows, attribute: str, schema: dict) -> pl.DataFrame:
-    records = [{**r, "cache_key": k} for k, d in rows for r in getattr(d, attribute)]
+def _keyed(rows, name: str, schema: dict) -> pl.DataFrame:
+    records = [{**r, "cache_key": k} for k, d in rows for r in d.rows(name)]
     return model.frame(records, {**schema, "cache_key": pl.String})

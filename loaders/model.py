@@ -7,6 +7,8 @@ Amounts are in 万元; head-counts carry ``unit == "人"``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import polars as pl
 
 DOCUMENTS = {
@@ -100,6 +102,79 @@ PARSE_ISSUES = {
     "source_line": pl.Int32,
 }
 
+# Standard 决算 / 预算 disclosure tables in long form: one row per printed amount cell.
+# Vocabulary (table_kind, side, fund, measure…): docs/model.md.
+ACCOUNTS = {
+    "doc_id": pl.String,
+    "source_file": pl.String,
+    "department": pl.String,
+    "year": pl.Int32,
+    "statement": pl.String,  # 决算 / 预算
+    "table_kind": pl.String,  # fa_summary … bu_procurement
+    "table_code": pl.String,  # printed number, two digits
+    "table_title": pl.String,
+    "table_id": pl.Int32,  # running number of the table within the document
+    "side": pl.String,  # income / expenditure / balance
+    "fund": pl.String,  # 一般公共预算 / 政府性基金 / 国有资本经营 / 财政专户 / 其他 / null
+    "classification": pl.String,  # functional / economic / null
+    "code": pl.String,
+    "level": pl.String,  # 类 / 款 / 项
+    "item": pl.String,
+    "measure": pl.String,
+    "column": pl.String,  # header as printed
+    "row_kind": pl.String,  # item / total / sub
+    "amount": pl.Float64,  # 万元
+    "unit_printed": pl.String,  # 万元 / 元
+    "decimals": pl.Int8,
+    "source_line": pl.Int32,
+    "source_place": pl.String,
+}
+
+SANGONG = {
+    "doc_id": pl.String,
+    "source_file": pl.String,
+    "department": pl.String,
+    "year": pl.Int32,
+    "statement": pl.String,  # 决算 / 预算
+    "category": pl.String,  # 合计 / 因公出国（境）费 / 公务用车购置及运行维护费 / …
+    "measure": pl.String,  # 预算数 / 决算数 / 上年预算数 …
+    "amount": pl.Float64,  # 万元
+    "decimals": pl.Int8,
+    "source_line": pl.Int32,
+    "source_place": pl.String,
+}
+
+PROSE_FIGURES = {
+    "doc_id": pl.String,
+    "source_file": pl.String,
+    "department": pl.String,
+    "year": pl.Int32,
+    "section": pl.String,  # heading the sentence sits under
+    "sentence": pl.String,
+    "subject": pl.String,  # what the figure is of
+    "what": pl.String,  # amount / budget / actual / change_amount / change_pct / share / rate / count
+    "value": pl.Float64,
+    "unit": pl.String,  # 万元 / % / 人 / 个 / 辆 …
+    "decimals": pl.Int8,
+    "direction": pl.String,  # 增加 / 减少 / 持平 / null
+    "source_line": pl.Int32,
+    "source_place": pl.String,
+}
+
+# The registry: every frame a corpus holds, in the order files are written. Corpus, the parse
+# cache, the CLI writer and the tests iterate this, so a new frame is declared here once.
+FRAMES: dict[str, dict] = {
+    "documents": DOCUMENTS,
+    "budget_lines": BUDGET_LINES,
+    "indicators": INDICATORS,
+    "narratives": NARRATIVES,
+    "accounts": ACCOUNTS,
+    "sangong": SANGONG,
+    "prose_figures": PROSE_FIGURES,
+    "parse_issues": PARSE_ISSUES,
+}
+ROW_FRAMES = [name for name in FRAMES if name != "documents"]  # frames of rows within a file
+
 # Column order of the CSV files that other tools read (the issue's contract).
 CSV_COLUMNS = {
     "documents": [
@@ -152,7 +227,94 @@ def frame(rows: list[dict], schema: dict) -> pl.DataFrame:
     return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
 
 
+def empty(name: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=FRAMES[name])
+
+
+@dataclass
+class LoadedDoc:
+    """Every row one file yielded, per frame, plus its displayed lines."""
+
+    document: dict
+    budget_lines: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    narratives: list[dict] = field(default_factory=list)
+    accounts: list[dict] = field(default_factory=list)
+    sangong: list[dict] = field(default_factory=list)
+    prose_figures: list[dict] = field(default_factory=list)
+    issues: list[dict] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # where each line sits in the original file
+
+    def rows(self, name: str) -> list[dict]:
+        """The rows of one :data:`ROW_FRAMES` frame."""
+        return self.issues if name == "parse_issues" else getattr(self, name)
+
+
+class Corpus:
+    """The loaded frames of many files (one per :data:`FRAMES` entry), plus their text lines.
+
+    ``corpus.budget_lines`` and friends are the frames; a frame not given is empty.
+    ``texts`` maps doc_id to the displayed lines (evidence), ``places`` to where each line sits
+    in the original file (page, table row, cell).
+    """
+
+    def __init__(
+        self,
+        texts: dict[str, list[str]] | None = None,
+        places: dict[str, list[str]] | None = None,
+        **frames: pl.DataFrame,
+    ):
+        unknown = set(frames) - set(FRAMES)
+        if unknown:
+            raise TypeError(f"unknown frames: {sorted(unknown)}")
+        self.frames = {name: frames.get(name, empty(name)) for name in FRAMES}
+        self.texts = texts or {}
+        self.places = places or {}
+
+    def __getattr__(self, name: str) -> pl.DataFrame:
+        frames = self.__dict__.get("frames")
+        if frames is not None and name in frames:
+            return frames[name]
+        raise AttributeError(name)
+
+    def replace(self, **frames: pl.DataFrame) -> Corpus:
+        """A copy with some frames replaced."""
+        return Corpus(self.texts, self.places, **{**self.frames, **frames})
+
+    def merged_with(self, other: Corpus) -> Corpus:
+        """This corpus plus another's frames and lines."""
+        return Corpus(
+            {**self.texts, **other.texts},
+            {**self.places, **other.places},
+            **{
+                name: pl.concat([self.frames[name], other.frames[name]], how="vertical_relaxed")
+                for name in FRAMES
+            },
+        )
+
+    @classmethod
+    def from_docs(cls, docs: list[LoadedDoc]) -> Corpus:
+        return cls(
+            {d.document["doc_id"]: d.lines for d in docs if d.lines},
+            {d.document["doc_id"]: d.places for d in docs if any(d.places)},
+            documents=frame([d.document for d in docs], DOCUMENTS),
+            **{name: frame([r for d in docs for r in d.rows(name)], FRAMES[name]) for name in ROW_FRAMES},
+        )
+
+    def sorted_by_file(self) -> Corpus:
+        """Rows in file order, so cached and freshly parsed runs write identical CSVs."""
+        by_line = ["source_file", "source_line"]
+        frames = {
+            name: df.sort(by_line, nulls_last=True, maintain_order=True)
+            for name, df in self.frames.items()
+            if name != "documents"
+        }
+        documents = self.documents.sort("source_file", maintain_order=True)
+        return Corpus(self.texts, self.places, documents=documents, **frames)
+
+
 def csv_order(df: pl.DataFrame, name: str) -> pl.DataFrame:
     """Contract columns first, extras after, so readers can rely on the names."""
-    head = CSV_COLUMNS[name]
+    head = CSV_COLUMNS.get(name, list(FRAMES[name]))
     return df.select(head + [c for c in df.columns if c not in head])

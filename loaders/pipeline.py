@@ -12,42 +12,26 @@ import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
-
-from loaders import model
 from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
 from loaders.cache import ParseCache
 from loaders.cells import compact
 from loaders.decode import DecodeError, decode_bytes
 from loaders.limits import LimitExceeded, Limits, human_size
 from loaders.metadata import find_department, find_kinds, find_region, find_year
+from loaders.model import Corpus, LoadedDoc
 from loaders.narratives import paragraphs_to_narratives
 from loaders.prose import paragraph_to_lines
 from loaders.readers import SUPPORTED_SUFFIXES, ReadError, Rendered, read
 from loaders.tables import Recognised, TableContext, cell_texts, recognise_grid
 
-LOADER_VERSION = "3"
+LOADER_VERSION = "4"
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "LoadedDoc", "load_bytes", "load_file", "load_paths"]
 _TITLE = re.compile(
     r"公开0\d表|表[一二三四五六七八九十\d]+[：:]|决算总表|决算表|明细表|自评表|基础数据表|情况表"
 )
 _YUAN = re.compile(r"单位[：:]\s*元|（元）|\(元\)")
-
-
-@dataclass
-class LoadedDoc:
-    """Every table of one file, plus what went wrong."""
-
-    document: dict
-    budget_lines: list[dict] = field(default_factory=list)
-    indicators: list[dict] = field(default_factory=list)
-    narratives: list[dict] = field(default_factory=list)
-    issues: list[dict] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)  # where each line sits in the original file
 
 
 def doc_id_of(data: bytes) -> str:
@@ -179,7 +163,15 @@ def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> Loaded
     for row in issues:
         row.update(doc_id=doc_id, source_file=source_file)
     budget_lines.sort(key=lambda r: (r["source_line"], r.get("table_id") or 0))
-    return LoadedDoc(document, budget_lines, indicators, narratives, issues, lines, places)
+    return LoadedDoc(
+        document,
+        budget_lines=budget_lines,
+        indicators=indicators,
+        narratives=narratives,
+        issues=issues,
+        lines=lines,
+        places=places,
+    )
 
 
 def _percent_cells(rows: list[dict]) -> None:
@@ -283,56 +275,6 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
-
-
-@dataclass
-class Corpus:
-    """The loaded tables of many files, as polars frames."""
-
-    documents: pl.DataFrame
-    budget_lines: pl.DataFrame
-    indicators: pl.DataFrame
-    narratives: pl.DataFrame
-    parse_issues: pl.DataFrame
-    texts: dict[str, list[str]]  # doc_id -> source lines, for evidence display
-    places: dict[str, list[str]] = field(default_factory=dict)  # doc_id -> page/table per line
-
-    def merged_with(self, other) -> Corpus:
-        """This corpus plus another's frames (a :class:`loaders.cache.Cached` or a Corpus)."""
-        return Corpus(
-            documents=pl.concat([self.documents, other.documents]),
-            budget_lines=pl.concat([self.budget_lines, other.budget_lines]),
-            indicators=pl.concat([self.indicators, other.indicators]),
-            narratives=pl.concat([self.narratives, other.narratives]),
-            parse_issues=pl.concat([self.parse_issues, other.parse_issues]),
-            texts={**self.texts, **other.texts},
-            places={**self.places, **other.places},
-        )
-
-    def sorted_by_file(self) -> Corpus:
-        """Rows in file order, so cached and freshly parsed runs write identical CSVs."""
-        by_line = ["source_file", "source_line"]
-        return Corpus(
-            documents=self.documents.sort("source_file", maintain_order=True),
-            budget_lines=self.budget_lines.sort(by_line, nulls_last=True, maintain_order=True),
-            indicators=self.indicators.sort(by_line, nulls_last=True, maintain_order=True),
-            narratives=self.narratives.sort(by_line, nulls_last=True, maintain_order=True),
-            parse_issues=self.parse_issues.sort(by_line, nulls_last=True, maintain_order=True),
-            texts=self.texts,
-            places=self.places,
-        )
-
-    @classmethod
-    def from_docs(cls, docs: list[LoadedDoc]) -> Corpus:
-        return cls(
-            documents=model.frame([d.document for d in docs], model.DOCUMENTS),
-            budget_lines=model.frame([r for d in docs for r in d.budget_lines], model.BUDGET_LINES),
-            indicators=model.frame([r for d in docs for r in d.indicators], model.INDICATORS),
-            narratives=model.frame([r for d in docs for r in d.narratives], model.NARRATIVES),
-            parse_issues=model.frame([r for d in docs for r in d.issues], model.PARSE_ISSUES),
-            texts={d.document["doc_id"]: d.lines for d in docs if d.lines},
-            places={d.document["doc_id"]: d.places for d in docs if any(d.places)},
-        )
 
 
 def load_paths(

@@ -62,7 +62,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def st_server(tmp_path_factory):
-    from dashboard.serve import streamlit_command
+    from cli.serve import streamlit_command
 
     port = _free_port()
     log = (tmp_path_factory.mktemp("st") / "streamlit.log").open("w+")

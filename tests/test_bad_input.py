@@ -7,7 +7,7 @@ import shutil
 
 from conftest import SAMPLES
 
-from dashboard.cli import main
+from cli.main import main
 from loaders.decode import DecodeError, decode_bytes
 from loaders.pipeline import load_paths
 

@@ -4,7 +4,7 @@ import csv
 
 from conftest import SAMPLES
 
-from dashboard.cli import main
+from cli.main import main
 from dashboard.export import neutralise, to_csv_bytes
 
 

@@ -91,7 +91,7 @@ def test_department_deep_link_in_new_context(new_page, st_server):
 
 
 def test_flags_filter_link_download_matches_cli(new_page, st_server, tmp_path):
-    from dashboard.cli import main
+    from cli.main import main
 
     page = new_page()
     page.goto(f"{st_server}/flags?cat=arithmetic&cat=consistency&sev=medium")

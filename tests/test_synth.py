@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 
 from checks.base import CATEGORIES
-from loaders.synth import add_parser, generate, main
-from loaders.synth import wording as W
-from loaders.synth.evaluate import evaluate_details, read_truth
+from tools.synth import add_parser, generate, main
+from tools.synth import wording as W
+from tools.synth.evaluate import evaluate_details, read_truth
 
 SIZE = (20, 2)  # departments, years: every category planted, evaluated in a few seconds
 SEED = 5

@@ -172,7 +172,8 @@ def test_workspace_defaults_to_repo_folder(monkeypatch):
 
 
 def test_serve_sets_workspace_env(monkeypatch, tmp_path):
-    from dashboard import cli, serve
+    from cli import main as cli
+    from cli import serve
 
     seen = {}
     monkeypatch.setattr(serve.subprocess, "call", lambda cmd, env, cwd: seen.update(env) or 0)

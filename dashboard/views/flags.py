@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from checks.base import CATEGORIES, CATEGORY_LABELS, FLAG_COLUMNS, SEVERITY_LABELS
-from dashboard.cli import filter_flags
+from checks.filters import filter_flags
 from dashboard.data import app_data
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
 from dashboard.source_view import show_flag

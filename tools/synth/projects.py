@@ -10,11 +10,11 @@ The tables go at the end of the report (附件4) or into a file of their own.
 
 from __future__ import annotations
 
-from loaders.synth import amounts as A
-from loaders.synth import wording as W
-from loaders.synth.layouts import FULL, indicator_block, indicator_cells, sum_text
-from loaders.synth.model import Project, YearData
-from loaders.synth.writer import Doc, Money
+from tools.synth import amounts as A
+from tools.synth import wording as W
+from tools.synth.layouts import FULL, indicator_block, indicator_cells, sum_text
+from tools.synth.model import Project, YearData
+from tools.synth.writer import Doc, Money
 
 
 def project_totals(p: Project) -> tuple[str, str]:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-APP = Path(__file__).with_name("app.py")
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 
 
 def streamlit_command(host: str, port: int) -> list[str]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from loaders.synth import amounts as A
-from loaders.synth import wording as W
-from loaders.synth.model import YearData
-from loaders.synth.writer import Doc, Money
+from tools.synth import amounts as A
+from tools.synth import wording as W
+from tools.synth.model import YearData
+from tools.synth.writer import Doc, Money
 
 
 @dataclass

@@ -5,7 +5,7 @@ UTF-8 text reports in the layouts of the samples to ``out/reports/``, the answer
 ``out/truth.csv`` and ``out/manifest.json``. The same arguments give byte-identical files.
 
     budget-audit synth --departments 30 --years 2 --seed 1 --out /tmp/synth --evaluate
-    python -m loaders.synth --departments 30 --years 2 --seed 1 --out /tmp/synth
+    python -m tools.synth --departments 30 --years 2 --seed 1 --out /tmp/synth
 
 Modules, one job each: :mod:`wording` (vocabulary, headings, template text), :mod:`amounts`
 (cents and printed rates), :mod:`texts` (distinct composed text), :mod:`build` (a clean
@@ -24,16 +24,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.synth.accounts import render_final_accounts
-from loaders.synth.build import make_department, make_year
-from loaders.synth.expect import predict
-from loaders.synth.layouts import render_report
-from loaders.synth.model import YearData
-from loaders.synth.plant import Context, Deck
-from loaders.synth.projects import render_project_file
-from loaders.synth.texts import Distinct
-from loaders.synth.truth import TruthRow, resolve, write_manifest, write_truth
-from loaders.synth.writer import Doc
+from tools.synth.accounts import render_final_accounts
+from tools.synth.build import make_department, make_year
+from tools.synth.expect import predict
+from tools.synth.layouts import render_report
+from tools.synth.model import YearData
+from tools.synth.plant import Context, Deck
+from tools.synth.projects import render_project_file
+from tools.synth.texts import Distinct
+from tools.synth.truth import TruthRow, resolve, write_manifest, write_truth
+from tools.synth.writer import Doc
 
 GENERATOR_VERSION = "1"
 LAST_YEAR = 2023
@@ -209,7 +209,7 @@ def run_args(args: argparse.Namespace) -> int:
     if args.evaluate:
         import polars as pl
 
-        from loaders.synth.evaluate import evaluate
+        from tools.synth.evaluate import evaluate
 
         with pl.Config(tbl_rows=20, tbl_width_chars=120):
             print(evaluate(Path(args.out)))
@@ -217,7 +217,7 @@ def run_args(args: argparse.Namespace) -> int:
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register ``synth`` on a ``budget-audit`` subparsers object (one line in dashboard.cli)."""
+    """Register ``synth`` on a ``budget-audit`` subparsers object (one line in cli.main)."""
     parser = subparsers.add_parser("synth", help="生成带埋点问题的合成报告语料（含答案 truth.csv）")
     _add_arguments(parser)
     parser.set_defaults(func=run_args)

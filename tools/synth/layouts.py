@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import random
 
-from loaders.synth import amounts as A
-from loaders.synth import wording as W
-from loaders.synth.accounts import change_text
-from loaders.synth.model import Indicator, Line, Project, YearData
-from loaders.synth.writer import Doc, Money
+from tools.synth import amounts as A
+from tools.synth import wording as W
+from tools.synth.accounts import change_text
+from tools.synth.model import Indicator, Line, Project, YearData
+from tools.synth.writer import Doc, Money
 
 FULL = "\u3000"
 
@@ -111,7 +111,7 @@ def render_report(yd: YearData, rng: random.Random, *, embed_projects: bool) -> 
             render_dept_table_tsv(d, yd, attachment)
     attachment += 1
     if embed_projects:
-        from loaders.synth.projects import render_project_tables
+        from tools.synth.projects import render_project_tables
 
         render_project_tables(d, yd, attachment)
     return d

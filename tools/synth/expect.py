@@ -14,15 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.synth.writer import Doc, Money
+from checks.registry import CHECKS
+from checks.settings import load_rules
+from tools.synth.writer import Doc, Money
 
-EXPLAIN_BELOW = 90.0  # E01.explain_below, V02.below
-MIN_EXCESS = 50  # E02.min_excess: 0.5 万元 in cents
-BALANCE_MIN = 1000  # B01.min_amount: 10 万元
-BALANCE_SHARE = 10.0  # B01.share_medium
-ADDITION_MIN = 1000  # B02.min_addition
-UNSPENT_SHARE = 50.0  # B02.unspent_share
-EXCLUDE = re.compile(r"三公|公务接待|公务用车|公务车|公车|出国|因公")
+RULES = load_rules(None, CHECKS)  # checks/rules.toml: the thresholds the checks use
+EXPLAIN_BELOW = RULES["E01"]["explain_below"]  # also V02.below
+MIN_EXCESS = round(RULES["E02"]["min_excess"] * 100)  # in cents
+BALANCE_MIN = round(RULES["B01"]["min_amount"] * 100)
+BALANCE_SHARE = RULES["B01"]["share_medium"]
+ADDITION_MIN = round(RULES["B02"]["min_addition"] * 100)
+UNSPENT_SHARE = RULES["B02"]["unspent_share"]
+EXCLUDE = re.compile(RULES["E01"]["exclude_items"])
 AGGREGATE = re.compile(r"合计|总计|整体|规模|^基本支出$|^项目支出$")
 
 

@@ -4,7 +4,7 @@ A plant changes the data (a low actual, a vague indicator value, a copied paragr
 wrong total) before the documents are written, and returns :class:`Expect` objects that
 find, once the documents exist, the file and line the responsible check reports:
 
-* money plants (E01 E02 B01 B02 V02) are resolved through :mod:`loaders.synth.expect`, which
+* money plants (E01 E02 B01 B02 V02) are resolved through :mod:`tools.synth.expect`, which
   applies the checks' rules and grouping to the written rows;
 * row plants (indicators, scores, rates, totals) point at the anchor of the row;
 * copy plants (T01) point at the first place of the copied text, in file then line order.
@@ -20,11 +20,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from loaders.synth import amounts as A
-from loaders.synth import wording as W
-from loaders.synth.model import Indicator, Project, YearData
-from loaders.synth.texts import Distinct, compose
-from loaders.synth.writer import Doc
+from tools.synth import amounts as A
+from tools.synth import wording as W
+from tools.synth.model import Indicator, Project, YearData
+from tools.synth.texts import Distinct, compose
+from tools.synth.writer import Doc
 
 CATEGORY = {
     "E": "execution",
@@ -509,7 +509,7 @@ def plant_sum_mismatch(ctx: Context) -> Plant | None:
         return None
     delta = rng.randint(50, 3000)
     if where == "final":
-        from loaders.synth.accounts import accounts_tree
+        from tools.synth.accounts import accounts_tree
 
         leaves = [
             (kuan, leaf)
@@ -614,8 +614,8 @@ def plant_score_over_weight(ctx: Context) -> Plant | None:
 
 
 def plant_total_mismatch(ctx: Context) -> Plant | None:
-    from loaders.synth.layouts import dept_totals
-    from loaders.synth.projects import project_totals
+    from tools.synth.layouts import dept_totals
+    from tools.synth.projects import project_totals
 
     yd = ctx.year_data
     delta = ctx.rng.choice([1, 2, 3, 5, -1, -2, -3])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from checks.base import CATEGORIES, FLAG_COLUMNS, SEVERITY_RANK
 from checks.engine import CheckRun
+from checks.filters import filter_flags
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
 from dashboard.export import write_csv
@@ -22,12 +23,10 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 def _write_tables(corpus: Corpus, out: Path) -> None:
+    """One CSV per frame of the model (documents.csv, budget_lines.csv, accounts.csv …)."""
     out.mkdir(parents=True, exist_ok=True)
-    write_csv(model.csv_order(corpus.documents, "documents"), out / "documents.csv")
-    write_csv(model.csv_order(corpus.budget_lines, "budget_lines"), out / "budget_lines.csv")
-    write_csv(model.csv_order(corpus.indicators, "indicators"), out / "indicators.csv")
-    write_csv(model.csv_order(corpus.parse_issues, "parse_issues"), out / "parse_issues.csv")
-    write_csv(corpus.narratives, out / "narratives.csv")
+    for name, frame in corpus.frames.items():
+        write_csv(model.csv_order(frame, name), out / f"{name}.csv")
 
 
 def _report_failures(corpus: Corpus) -> None:
@@ -64,23 +63,6 @@ def _checks(corpus: Corpus, args: argparse.Namespace) -> CheckRun:
     rules = Path(args.rules) if args.rules else None
     folder = None if args.no_cache else Path(args.cache or default_cache_dir())
     return cached_run_checks(corpus, rules, folder)
-
-
-def filter_flags(flags, category=None, min_severity=None, department=None, year=None):
-    """The flag list narrowed the way the dashboard and `budget-audit flags` narrow it."""
-    import polars as pl
-
-    out = flags
-    if category:
-        out = out.filter(pl.col("category").is_in(category))
-    if min_severity:
-        keep = [s for s, r in SEVERITY_RANK.items() if r >= SEVERITY_RANK[min_severity]]
-        out = out.filter(pl.col("severity").is_in(keep))
-    if department:
-        out = out.filter(pl.col("department").is_in(department))
-    if year:
-        out = out.filter(pl.col("year").is_in(year))
-    return out
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -139,7 +121,7 @@ def cmd_flags(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dashboard.serve import serve
+    from cli.serve import serve
 
     return serve(
         args.paths, host=args.host, port=args.port, rules=args.rules, workspace=args.workspace
@@ -170,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_options(flags)
     flags.set_defaults(func=cmd_flags)
 
-    from loaders.synth import add_parser as add_synth
+    from tools.synth import add_parser as add_synth
 
     add_synth(sub)
     serve = sub.add_parser("serve", help="启动审核看板（Streamlit）")

@@ -16,9 +16,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from loaders.synth.expect import Predicted
-from loaders.synth.plant import CATEGORY, Plant
-from loaders.synth.writer import Doc
+from tools.synth.expect import Predicted
+from tools.synth.plant import CATEGORY, Plant
+from tools.synth.writer import Doc
 
 COLUMNS = [
     "source_file",

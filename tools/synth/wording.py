@@ -3,7 +3,7 @@
 Pure data plus tiny pickers. Two rules keep clean documents clean:
 
 * free text never contains a reason word (原因, 由于, 因…) — those are reserved for
-  the explanations that :mod:`loaders.synth.plant` writes on purpose, so a low rate
+  the explanations that :mod:`tools.synth.plant` writes on purpose, so a low rate
   without one stays unexplained;
 * the template sentences (``TEMPLATE_*``) are identical in every document, so the
   boilerplate check recognises them as form text, while everything else is composed

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from loaders.synth.plant import CATEGORY
+from tools.synth.plant import CATEGORY
 
 _ORDER = list(dict.fromkeys(CATEGORY.values()))
 

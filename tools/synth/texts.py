@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
-from loaders.synth import wording as W
+from tools.synth import wording as W
 
 _STRIP = re.compile(r"[\s\u3000□，,。.；;：:、“”\"'（）()【】《》!！?？\-—]")
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import random
 
-from loaders.synth import amounts as A
-from loaders.synth import wording as W
-from loaders.synth.model import Department, Indicator, Line, Project, YearData
-from loaders.synth.texts import Distinct, compose, slots
+from tools.synth import amounts as A
+from tools.synth import wording as W
+from tools.synth.expect import ADDITION_MIN, UNSPENT_SHARE
+from tools.synth.model import Department, Indicator, Line, Project, YearData
+from tools.synth.texts import Distinct, compose, slots
 
 # share of an addition that may stay unspent before B02 (50 %) would fire; with margin
-_UNSPENT_OF_ADDITION = 0.4
-_MIN_ADDITION = 1000  # 10 万元: B02 looks at additions from here
+_UNSPENT_OF_ADDITION = UNSPENT_SHARE / 100 - 0.1
+_MIN_ADDITION = ADDITION_MIN  # B02 looks at additions from here (cents)
 
 
 def make_department(index: int, rng: random.Random, used: set[str]) -> Department:

@@ -1,0 +1,1 @@
+"""The ``budget-audit`` command line: scan, flags, serve, synth."""
