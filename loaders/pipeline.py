@@ -18,6 +18,7 @@ from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
 from loaders.cache import ParseCache
 from loaders.cells import compact
 from loaders.decode import DecodeError, decode_bytes
+from loaders.issues import detail, issue
 from loaders.limits import LimitExceeded, Limits, human_size
 from loaders.metadata import find_department, find_kinds, find_region, find_year
 from loaders.model import Corpus, LoadedDoc
@@ -110,32 +111,11 @@ def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> Loaded
     ]
     issues = list(rendered.notes) + [row for rec in recognised for row in rec.issues]
     if department is None:
-        issues.append(
-            {
-                "code": "no-department",
-                "severity": "warning",
-                "message": "未能识别部门名称",
-                "source_line": None,
-            }
-        )
+        issues.append(issue("no-department"))
     if year is None:
-        issues.append(
-            {
-                "code": "no-year",
-                "severity": "warning",
-                "message": "未能识别预算年度",
-                "source_line": None,
-            }
-        )
+        issues.append(issue("no-year"))
     if not budget_lines and not indicators:
-        issues.append(
-            {
-                "code": "no-figures",
-                "severity": "warning",
-                "message": "未识别出任何预算表格、数字或绩效指标",
-                "source_line": None,
-            }
-        )
+        issues.append(issue("no-figures"))
     status = "partial" if any(i["severity"] in ("error", "warning") for i in issues) else "ok"
     message = "；".join(dict.fromkeys(i["message"] for i in issues)) if issues else ""
     document = {
@@ -186,6 +166,8 @@ def _percent_cells(rows: list[dict]) -> None:
 
 
 def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> LoadedDoc:
+    """A file that could not be read: status ``failed`` and one catalogued issue saying why."""
+    row = {**detail(code, message), "doc_id": doc_id, "source_file": source_file}
     document = {
         "doc_id": doc_id,
         "source_file": source_file,
@@ -194,20 +176,12 @@ def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> Loaded
         "region": None,
         "year": None,
         "status": "failed",
-        "message": message,
+        "message": row["message"],
         "encoding": None,
         "n_lines": 0,
         "format": None,
     }
-    issue = {
-        "doc_id": doc_id,
-        "source_file": source_file,
-        "code": code,
-        "severity": "error",
-        "message": message,
-        "source_line": None,
-    }
-    return LoadedDoc(document, issues=[issue])
+    return LoadedDoc(document, issues=[row])
 
 
 def load_bytes(data: bytes, source_file: str, limits: Limits | None = None) -> LoadedDoc:
@@ -227,7 +201,7 @@ def load_bytes(data: bytes, source_file: str, limits: Limits | None = None) -> L
         return failed_doc(source_file, doc_id, exc.code, str(exc))
     except Exception as exc:  # a recogniser bug must not cost the other files
         return failed_doc(
-            source_file, doc_id, "internal-error", f"解析出错：{type(exc).__name__}: {exc}"
+            source_file, doc_id, "internal-error", f"{type(exc).__name__}: {exc}"
         )
 
 

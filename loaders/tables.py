@@ -21,6 +21,7 @@ from loaders.columns import (
     merge_header_rows,
     role_of,
 )
+from loaders.issues import issue
 
 _LIST_MARK = re.compile(
     r"^(\d+[、.．]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])\s*"
@@ -343,14 +344,7 @@ class _Walker:
                 )
                 return
         if len(texts) < hdr.cols["name"] + 1:
-            self.out.issues.append(
-                {
-                    "code": "short-indicator-row",
-                    "severity": "warning",
-                    "message": f"指标行只有 {len(texts)} 个单元格，无法对齐表头",
-                    "source_line": row.line,
-                }
-            )
+            self.out.issues.append(issue("short-indicator-row", row.line, cells=len(texts)))
             return
 
         def get(key: str) -> str:
@@ -568,14 +562,7 @@ class _Walker:
                 )
                 label = ""
             elif num is not None:
-                self.out.issues.append(
-                    {
-                        "code": "unassigned-figure",
-                        "severity": "warning",
-                        "message": f"表格中的数字 {text} 没有表头或标签，未读入",
-                        "source_line": row.line,
-                    }
-                )
+                self.out.issues.append(issue("unassigned-figure", row.line, figure=text))
             else:
                 label = text
 

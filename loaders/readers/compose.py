@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from loaders.blocks import Block, Cell, Grid, Paragraph, Row, text_to_blocks
+from loaders.issues import detail
 
 _FLAT = str.maketrans({"\t": " ", "\n": "", "\r": "", "\x0b": ""})
 
@@ -110,10 +111,9 @@ class Composer:
     def last_block(self) -> Block | None:
         return None if self._pending else (self.blocks[-1] if self.blocks else None)
 
-    def note(self, code: str, message: str, severity: str = "warning") -> None:
-        self.notes.append(
-            {"code": code, "severity": severity, "message": message, "source_line": None}
-        )
+    def note(self, code: str, message: str) -> None:
+        """A catalogued issue (:mod:`loaders.issues`) about the file as read."""
+        self.notes.append(detail(code, message))
 
     def render(self, encoding: str, fmt: str) -> Rendered:
         self._flush()

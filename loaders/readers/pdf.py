@@ -511,7 +511,6 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
             composer.note(
                 "no-text-layer",
                 "PDF 中没有可提取的文字（可能是扫描件），需先做文字识别（OCR）",
-                "error",
             )
         return composer.render("pdf", "pdf")
     finally:
