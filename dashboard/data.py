@@ -93,7 +93,7 @@ def load_uploads(uploads: list[Path], limits: Limits, seen: dict[str, str]) -> C
         doc = load_file(path, name, limits)
         doc_id = doc.document["doc_id"]
         if doc_id and doc_id in seen:
-            doc = failed_doc(name, "", "duplicate", f"与 {seen[doc_id]} 内容相同，未重复读入")
+            doc = failed_doc(name, "", "duplicate", other=seen[doc_id])
         elif doc_id:
             seen[doc_id] = name
         docs.append(doc)

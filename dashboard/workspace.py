@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.issues import FileProblem, issue
 from loaders.limits import Limits, human_size
 from loaders.pipeline import doc_id_of, load_bytes
 
@@ -54,12 +55,8 @@ _TEMP_PREFIX = ".upload-"
 _LOCK = threading.Lock()  # Streamlit sessions are threads of one process
 
 
-class UploadError(ValueError):
+class UploadError(FileProblem):
     """An upload that cannot be saved; the message is shown for that file."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def workspace_dir() -> Path:
@@ -150,12 +147,9 @@ def save_upload(name: str, data: bytes, limits: Limits | None = None) -> Path:
     """
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        raise UploadError(
-            "too-large",
-            f"文件 {size_text(len(data))}，超过大小上限 {size_text(limits.max_bytes)}，未保存",
-        )
+        raise UploadError("too-large", size=size_text(len(data)), limit=size_text(limits.max_bytes))
     if not data:
-        raise UploadError("empty", "文件为空（0 字节），未保存")
+        raise UploadError("empty-upload")
     folder = uploads_dir(create=True)
     safe = sanitize_name(name)
     try:
@@ -274,9 +268,9 @@ class UploadResult:
         }
 
 
-def _failed(name: str, data: bytes, code: str, message: str) -> UploadResult:
+def _failed(name: str, data: bytes, code: str, **values) -> UploadResult:
     safe = sanitize_name(name)
-    issue = {"code": code, "severity": "error", "message": message, "source_line": None}
+    row = issue(code, **values)
     return UploadResult(
         name,
         "",
@@ -284,8 +278,8 @@ def _failed(name: str, data: bytes, code: str, message: str) -> UploadResult:
         Path(safe).suffix.lower(),
         len(data),
         "failed",
-        message=message,
-        issues=[issue],
+        message=row["message"],
+        issues=[row],
     )
 
 
@@ -303,7 +297,10 @@ def process_upload(
         if suffix not in SUFFIXES:
             shown = suffix or "（无扩展名）"
             return _failed(
-                name, data, "unsupported", f"不支持的格式 {shown}；支持：{'、'.join(SUFFIXES)}"
+                name,
+                data,
+                "unsupported-format",
+                detail=f"不支持的格式 {shown}；支持：{'、'.join(SUFFIXES)}",
             )
         same = (known or {}).get(doc_id_of(data)) if data else None
         duplicate = find_duplicate(data) if data else None
@@ -311,15 +308,17 @@ def process_upload(
         if duplicate is not None:
             saved, note = duplicate, f"与已上传的 {duplicate.name} 内容相同，未重复保存"
         elif same:
-            return _failed(name, data, "duplicate", f"与已读入的 {same} 内容相同，未重复保存")
+            return _failed(name, data, "duplicate", other=same)
         else:
             saved = save_upload(name, data, limits)
         source = source_name(saved)
         doc = load_bytes(data, source, limits)
     except UploadError as exc:
-        return _failed(name, data, exc.code, str(exc))
+        return _failed(name, data, exc.code, **exc.values)
     except Exception as exc:  # one odd file must never break the page
-        return _failed(name, data, "internal-error", f"处理出错：{type(exc).__name__}: {exc}")
+        return _failed(
+            name, data, "internal-error", stage="上传", detail=f"{type(exc).__name__}: {exc}"
+        )
     info = doc.document
     message = "；".join(m for m in (note, info.get("message") or "") if m)
     return UploadResult(

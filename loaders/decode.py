@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loaders.issues import FileProblem
 
-class DecodeError(ValueError):
+
+class DecodeError(FileProblem):
     """The file cannot be read as text; ``code`` names the reason."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -45,16 +43,14 @@ def _cjk_share(text: str) -> float:
 def decode_bytes(data: bytes) -> Decoded:
     """Return the text of ``data`` or raise :class:`DecodeError`."""
     if not data.strip():
-        raise DecodeError("empty-file", "文件为空（0 字节或只有空白）")
+        raise DecodeError("empty-file")
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         try:
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
             raise DecodeError("bad-encoding", f"UTF-16 文件无法解码：{exc}") from exc
     if _looks_binary(data):
-        raise DecodeError(
-            "binary-file", "文件是二进制内容，不是文本报告（可能是图片、压缩包或损坏文件）"
-        )
+        raise DecodeError("binary-file")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

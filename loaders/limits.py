@@ -11,15 +11,13 @@ import os
 import time
 from dataclasses import dataclass, fields
 
+from loaders.issues import FileProblem
+
 MB = 1024 * 1024
 
 
-class LimitExceeded(ValueError):
+class LimitExceeded(FileProblem):
     """A file is larger, longer or slower than the limits allow; ``code`` names which."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,8 @@ class Limits:
     max_bytes: int = 50 * MB  # size of the file as uploaded
     max_pages: int = 300  # PDF pages
     max_unzipped_bytes: int = 200 * MB  # total uncompressed size inside .docx/.xlsx
-    max_seconds: float = 60.0  # reading time per file, checked page by page
+    max_seconds: float = 60.0  # reading time per file: readers check it, the worker is killed after
+    max_memory: int = 1536 * MB  # address space of the worker process reading one file
 
     @classmethod
     def from_env(cls, prefix: str = "BUDGET_AUDIT_LIMITS_") -> Limits:
@@ -52,9 +51,7 @@ class Deadline:
 
     def check(self) -> None:
         if time.monotonic() > self.at:
-            raise LimitExceeded(
-                "too-slow", f"读取超过时间上限（{self.seconds:g} 秒），已停止；可调高时间上限后重试"
-            )
+            raise LimitExceeded("too-slow", seconds=f"{self.seconds:g}")
 
 
 def human_size(n: int) -> str:

@@ -299,7 +299,10 @@ class Corpus:
             {d.document["doc_id"]: d.lines for d in docs if d.lines},
             {d.document["doc_id"]: d.places for d in docs if any(d.places)},
             documents=frame([d.document for d in docs], DOCUMENTS),
-            **{name: frame([r for d in docs for r in d.rows(name)], FRAMES[name]) for name in ROW_FRAMES},
+            **{
+                name: frame([r for d in docs for r in d.rows(name)], FRAMES[name])
+                for name in ROW_FRAMES
+            },
         )
 
     def sorted_by_file(self) -> Corpus:

@@ -17,14 +17,14 @@ from pathlib import Path
 from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
 from loaders.cache import ParseCache
 from loaders.cells import compact
-from loaders.decode import DecodeError, decode_bytes
-from loaders.issues import detail, issue
-from loaders.limits import LimitExceeded, Limits, human_size
+from loaders.decode import decode_bytes
+from loaders.issues import FileProblem, issue
+from loaders.limits import Limits, human_size
 from loaders.metadata import find_department, find_kinds, find_region, find_year
 from loaders.model import Corpus, LoadedDoc
 from loaders.narratives import paragraphs_to_narratives
 from loaders.prose import paragraph_to_lines
-from loaders.readers import SUPPORTED_SUFFIXES, ReadError, Rendered, read
+from loaders.readers import SUPPORTED_SUFFIXES, Rendered, read
 from loaders.tables import Recognised, TableContext, cell_texts, recognise_grid
 
 LOADER_VERSION = "4"
@@ -165,9 +165,9 @@ def _percent_cells(rows: list[dict]) -> None:
             row["rate_decimals"] = max(0, (row.get("rate_decimals") or 0) - 2)
 
 
-def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> LoadedDoc:
-    """A file that could not be read: status ``failed`` and one catalogued issue saying why."""
-    row = {**detail(code, message), "doc_id": doc_id, "source_file": source_file}
+def failed_doc(source_file: str, doc_id: str, code: str, **values) -> LoadedDoc:
+    """The one row of a file that could not be read, with its catalogued reason."""
+    row = issue(code, **values)
     document = {
         "doc_id": doc_id,
         "source_file": source_file,
@@ -181,7 +181,11 @@ def failed_doc(source_file: str, doc_id: str, code: str, message: str) -> Loaded
         "n_lines": 0,
         "format": None,
     }
-    return LoadedDoc(document, issues=[row])
+    return LoadedDoc(document, issues=[{**row, "doc_id": doc_id, "source_file": source_file}])
+
+
+def problem_doc(source_file: str, doc_id: str, problem: FileProblem) -> LoadedDoc:
+    return failed_doc(source_file, doc_id, problem.code, **problem.values)
 
 
 def load_bytes(data: bytes, source_file: str, limits: Limits | None = None) -> LoadedDoc:
@@ -193,15 +197,22 @@ def load_bytes(data: bytes, source_file: str, limits: Limits | None = None) -> L
             source_file,
             doc_id,
             "too-large",
-            f"文件 {human_size(len(data))}，超过大小上限 {human_size(limits.max_bytes)}",
+            size=human_size(len(data)),
+            limit=human_size(limits.max_bytes),
         )
     try:
         return text_to_doc_from(data, source_file, doc_id, limits)
-    except (DecodeError, LimitExceeded, ReadError) as exc:
-        return failed_doc(source_file, doc_id, exc.code, str(exc))
+    except FileProblem as exc:
+        return problem_doc(source_file, doc_id, exc)
+    except MemoryError:
+        return failed_doc(source_file, doc_id, "out-of-memory", limit=human_size(limits.max_memory))
     except Exception as exc:  # a recogniser bug must not cost the other files
         return failed_doc(
-            source_file, doc_id, "internal-error", f"{type(exc).__name__}: {exc}"
+            source_file,
+            doc_id,
+            "internal-error",
+            stage="解析",
+            detail=f"{type(exc).__name__}: {exc}",
         )
 
 
@@ -223,14 +234,11 @@ def load_file(
         size = path.stat().st_size
         if size > limits.max_bytes:
             return failed_doc(
-                name,
-                "",
-                "too-large",
-                f"文件 {human_size(size)}，超过大小上限 {human_size(limits.max_bytes)}",
+                name, "", "too-large", size=human_size(size), limit=human_size(limits.max_bytes)
             )
         data = path.read_bytes()
     except OSError as exc:
-        return failed_doc(name, "", "unreadable", f"无法读取文件：{exc.strerror or exc}")
+        return failed_doc(name, "", "unreadable", detail=exc.strerror or str(exc))
     return load_bytes(data, name, limits)
 
 

@@ -13,7 +13,9 @@ import pytest
 from conftest import FIXTURES, ROOT, SAMPLES
 
 pytestmark = pytest.mark.e2e
-SHOTS = ROOT / "artifacts" / "screenshots"  # docs/screenshots are refreshed on purpose, not by tests
+SHOTS = (
+    ROOT / "artifacts" / "screenshots"
+)  # docs/screenshots are refreshed on purpose, not by tests
 TIMINGS = ROOT / "artifacts" / "browser_timings.json"
 DEPT = "衡阳市人民政府国有资产监督管理委员会"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from loaders.blocks import Block, Cell, Grid, Paragraph, Row, text_to_blocks
-from loaders.issues import detail
+from loaders.issues import detail, issue
 
 _FLAT = str.maketrans({"\t": " ", "\n": "", "\r": "", "\x0b": ""})
 
@@ -111,9 +111,12 @@ class Composer:
     def last_block(self) -> Block | None:
         return None if self._pending else (self.blocks[-1] if self.blocks else None)
 
-    def note(self, code: str, message: str) -> None:
-        """A catalogued issue (:mod:`loaders.issues`) about the file as read."""
-        self.notes.append(detail(code, message))
+    def note(
+        self, code: str, message: str | None = None, source_line: int | None = None, **values
+    ) -> None:
+        """A catalogued parse issue about what this reader saw (see :mod:`loaders.issues`)."""
+        row = detail(code, message, source_line) if message else issue(code, source_line, **values)
+        self.notes.append(row)
 
     def render(self, encoding: str, fmt: str) -> Rendered:
         self._flush()

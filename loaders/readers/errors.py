@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from loaders.issues import FileProblem
 
-class ReadError(ValueError):
+
+class ReadError(FileProblem):
     """A file is damaged, encrypted or of an unsupported kind; ``code`` names which."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code

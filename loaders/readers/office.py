@@ -35,8 +35,9 @@ def open_package(data: bytes, limits: Limits, label: str) -> zipfile.ZipFile:
     if total > limits.max_unzipped_bytes:
         raise LimitExceeded(
             "zip-too-large",
-            f"{label} 解压后 {human_size(total)}，超过上限 {human_size(limits.max_unzipped_bytes)}"
-            "（疑似压缩炸弹），已拒绝",
+            label=label,
+            size=human_size(total),
+            limit=human_size(limits.max_unzipped_bytes),
         )
     if any(i.flag_bits & 0x1 for i in infos):
         raise ReadError("encrypted", f"{label} 文件已加密，请提供未加密的版本")

@@ -492,9 +492,7 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
     pdf, pages = _open(data)
     try:
         if len(pages) > limits.max_pages:
-            raise LimitExceeded(
-                "too-many-pages", f"PDF 共 {len(pages)} 页，超过页数上限 {limits.max_pages} 页"
-            )
+            raise LimitExceeded("too-many-pages", pages=len(pages), limit=limits.max_pages)
         composer = Composer()
         reader = _PageReader(composer)
         for number, page in enumerate(pages, 1):
@@ -504,14 +502,11 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
             except (LimitExceeded, ReadError):
                 raise
             except Exception as exc:  # one bad page must not cost the rest of the report
-                composer.note("page-unreadable", f"第{number}页无法读取：{type(exc).__name__}")
+                composer.note("page-unreadable", page=number, detail=type(exc).__name__)
             page.close()
         reader.finish()
         if not any(composer.lines):
-            composer.note(
-                "no-text-layer",
-                "PDF 中没有可提取的文字（可能是扫描件），需先做文字识别（OCR）",
-            )
+            composer.note("no-text-layer")
         return composer.render("pdf", "pdf")
     finally:
         pdf.close()

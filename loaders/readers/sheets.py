@@ -42,7 +42,7 @@ def read_sheets(data: bytes, kind: str, limits: Limits, deadline: Deadline) -> R
         try:
             sheet = reader.load_sheet(index, header_row=None, dtypes="string")
         except Exception as exc:
-            composer.note("sheet-unreadable", f"工作表“{name}”无法读取：{exc}")
+            composer.note("sheet-unreadable", sheet=name, detail=str(exc))
             continue
         rows = _rows(sheet)
         if not any(_filled(r) for r in rows):
