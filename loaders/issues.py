@@ -162,6 +162,13 @@ _ENTRIES = [
         "warning",
         "表格里有一个数字，但找不到它所在的列名或行名，因此没有读入任何表。",
     ),
+    IssueType(
+        "prose-figure-no-subject",
+        "正文数字所指不明",
+        "正文数字 {figure} 无法确定所指科目，未归入任何科目",
+        "info",
+        "说明文字中的这个数字读入了，但无法从句子判断它是哪一项的金额或比例，核对时不使用它。",
+    ),
 ]
 CATALOGUE: dict[str, IssueType] = {entry.code: entry for entry in _ENTRIES}
 

@@ -149,14 +149,24 @@ PROSE_FIGURES = {
     "source_file": pl.String,
     "department": pl.String,
     "year": pl.Int32,
-    "section": pl.String,  # heading the sentence sits under
+    "section": pl.String,  # nearest heading the sentence sits under
+    "chapter": pl.String,  # the 一、… heading above it (names the table it explains)
+    "in_heading": pl.Boolean,  # the figure is printed in the heading itself
     "sentence": pl.String,
-    "subject": pl.String,  # what the figure is of
-    "what": pl.String,  # amount / budget / actual / change_amount / change_pct / share / rate / count
-    "value": pl.Float64,
-    "unit": pl.String,  # 万元 / % / 人 / 个 / 辆 …
-    "decimals": pl.Int8,
+    "subject": pl.String,  # what the figure is of; null when it cannot be told
+    "what": pl.String,  # amount / budget / actual / prior / change_amount / change_pct / share / rate / count
+    "value": pl.Float64,  # 万元 for money (元 and 亿元 converted), percent as printed, count
+    "printed": pl.String,  # the number (or placeholder XX, or 持平) as printed
+    "unit": pl.String,  # 万元 / % / 百分点 / 人 / 个 / 辆 / 人次 / 批次 …
+    "unit_printed": pl.String,  # 万元 / 元 / 亿元 / % …
+    "decimals": pl.Int8,  # decimals of value in its unit (元 printed with 2 -> 6)
     "direction": pl.String,  # 增加 / 减少 / 持平 / null
+    "direction_printed": pl.String,  # the word as printed: 增长, 下降, 增加（减少） …
+    "basis": pl.String,  # change/prior: 上年 / 上年预算 / 上年决算 / 年初预算; rate: 年初预算 / 预算 …
+    "of_total": pl.String,  # share: the whole as printed (本年支出, “三公”经费); null when not named
+    "placeholder": pl.Boolean,  # template left in: XX for the figure or 增加（减少） for its direction
+    "clause_id": pl.Int32,  # one statement about one subject (amount + its change, share, rate)
+    "parent_clause": pl.Int32,  # the clause of the whole this one is a part of (其中 / 包括)
     "source_line": pl.Int32,
     "source_place": pl.String,
 }

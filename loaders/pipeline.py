@@ -24,10 +24,11 @@ from loaders.metadata import find_department, find_kinds, find_region, find_year
 from loaders.model import Corpus, LoadedDoc
 from loaders.narratives import paragraphs_to_narratives
 from loaders.prose import paragraph_to_lines
+from loaders.prose_figures import prose_figures
 from loaders.readers import SUPPORTED_SUFFIXES, Rendered, read
 from loaders.tables import Recognised, TableContext, cell_texts, recognise_grid
 
-LOADER_VERSION = "4"
+LOADER_VERSION = "6"
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "LoadedDoc", "load_bytes", "load_file", "load_paths"]
 _TITLE = re.compile(
     r"公开0\d表|表[一二三四五六七八九十\d]+[：:]|决算总表|决算表|明细表|自评表|基础数据表|情况表"
@@ -109,7 +110,9 @@ def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> Loaded
     narratives = paragraphs_to_narratives(paragraphs) + [
         row for rec in recognised for row in rec.narratives
     ]
+    figures, figure_issues = prose_figures(blocks)
     issues = list(rendered.notes) + [row for rec in recognised for row in rec.issues]
+    issues += figure_issues
     if department is None:
         issues.append(issue("no-department"))
     if year is None:
@@ -117,7 +120,8 @@ def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> Loaded
     if not budget_lines and not indicators:
         issues.append(issue("no-figures"))
     status = "partial" if any(i["severity"] in ("error", "warning") for i in issues) else "ok"
-    message = "；".join(dict.fromkeys(i["message"] for i in issues)) if issues else ""
+    shown = [i for i in issues if i["severity"] != "info"]  # info issues stay on the 文档 page
+    message = "；".join(dict.fromkeys(i["message"] for i in shown)) if shown else ""
     document = {
         "doc_id": doc_id,
         "source_file": source_file,
@@ -132,11 +136,11 @@ def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> Loaded
         "format": rendered.format,
     }
     common = {"doc_id": doc_id, "source_file": source_file, "department": department, "year": year}
-    for rows in (budget_lines, indicators, narratives):
+    for rows in (budget_lines, indicators, narratives, figures):
         for row in rows:
             row.update(common)
     places = rendered.places
-    for rows in (budget_lines, indicators, narratives):
+    for rows in (budget_lines, indicators, narratives, figures):
         for row in rows:
             line = row.get("source_line")
             row["source_place"] = places[line - 1] if line and line <= len(places) else ""
@@ -148,6 +152,7 @@ def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> Loaded
         budget_lines=budget_lines,
         indicators=indicators,
         narratives=narratives,
+        prose_figures=figures,
         issues=issues,
         lines=lines,
         places=places,
