@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from checks.base import FLAGS, SEVERITY_RANK
+from checks.base import FLAGS, SEVERITY_RANK, CheckInfo, CheckResult, make_flag
 from checks.registry import CHECKS
 from checks.settings import load_rules
 
@@ -25,6 +26,8 @@ SUMMARY = {
 SEVERITY_WEIGHT = {"high": 10.0, "medium": 3.0, "low": 1.0}
 _FIRES_ON_MOST = 0.5
 _PER_CHECK = 3
+MAX_FLAGS_PER_DOC = 50  # of one check in one document; the rest become one summary flag
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,7 +43,12 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
     summary: list[dict] = []
     for module in CHECKS:
         info = module.CHECK
-        result = module.run(corpus, settings[info.code])
+        try:
+            result = module.run(corpus, settings[info.code])
+        except Exception as exc:  # a check that trips on odd input must not cost the others
+            log.exception("check %s failed", info.code)
+            result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
+        result.flags = capped(result.flags, info)
         for f in result.flags:
             f["source_place"] = _place_of(corpus, f.get("doc_id"), f.get("source_line"))
             f["threshold"] = f["threshold"] or ""
@@ -71,6 +79,45 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
     frame = frame.unique("flag_id", keep="first", maintain_order=True)
     frame = sort_flags(frame)
     return CheckRun(frame, pl.DataFrame(summary, schema=SUMMARY), rank_departments(corpus, frame))
+
+
+def capped(flags: list[dict], info: CheckInfo) -> list[dict]:
+    """At most :data:`MAX_FLAGS_PER_DOC` flags of one check per document, plus one summary.
+
+    A 200,000-row sheet or a table read with shifted columns can raise one flag
+    per row; an auditor needs the worst few and the fact that there are more.
+    """
+    by_doc: dict[str | None, list[dict]] = {}
+    for f in flags:
+        by_doc.setdefault(f.get("doc_id"), []).append(f)
+    if all(len(group) <= MAX_FLAGS_PER_DOC for group in by_doc.values()):
+        return flags
+    out: list[dict] = []
+    for group in by_doc.values():
+        if len(group) <= MAX_FLAGS_PER_DOC:
+            out.extend(group)
+            continue
+        group = sorted(
+            group,
+            key=lambda f: (-SEVERITY_RANK.get(f["severity"], 0), -(f.get("amount") or 0.0)),
+        )
+        kept, rest = group[:MAX_FLAGS_PER_DOC], group[MAX_FLAGS_PER_DOC:]
+        first = min(rest, key=lambda f: f.get("source_line") or 0)
+        summary = make_flag(
+            info,
+            first,
+            subject="（其余疑点汇总）",
+            message=(
+                f"本文档另有 {len(rest)} 条“{info.title}”疑点未逐条列出"
+                f"（每个文档每项检查最多列出 {MAX_FLAGS_PER_DOC} 条）；"
+                "数量异常多时，常是表格格式异常或读入有误，请先核对原文"
+            ),
+            evidence="",
+            severity=max((f["severity"] for f in rest), key=lambda s: SEVERITY_RANK.get(s, 0)),
+            key="overflow",
+        )
+        out.extend([*kept, summary])
+    return out
 
 
 def _place_of(corpus, doc_id: str | None, line: int | None) -> str:

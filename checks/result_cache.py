@@ -55,7 +55,7 @@ def cached_run_checks(corpus, rules: Path | None, folder: Path | None) -> CheckR
             ("departments", run.departments),
             ("flags", run.flags),
         ):
-            temp = base / f".{key}.{name}.tmp"
+            temp = base / f".{key}.{name}.{os.getpid()}.tmp"
             frame.write_parquet(temp)
             os.replace(temp, paths[name])
         _prune(base)

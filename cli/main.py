@@ -17,7 +17,7 @@ from dashboard.export import write_csv
 from loaders import model
 from loaders.cache import ParseCache, default_cache_dir
 from loaders.limits import Limits
-from loaders.pipeline import LOADER_VERSION, Corpus, load_paths
+from loaders.pipeline import LOADER_VERSION, Corpus, load_paths, printable_name
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -39,14 +39,16 @@ def _load(args: argparse.Namespace) -> tuple[Corpus, list[Path]]:
     paths = [Path(p) for p in args.paths] or [SAMPLES]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
-        print(f"[失败] {p}: 路径不存在", file=sys.stderr)
+        print(f"[失败] {printable_name(str(p))}: 路径不存在", file=sys.stderr)
     cache = (
         None
         if args.no_cache
         else ParseCache(Path(args.cache or default_cache_dir()), LOADER_VERSION)
     )
     workers = args.workers or os.cpu_count() or 1
-    corpus = load_paths([p for p in paths if p.exists()], Limits.from_env(), cache, workers)
+    corpus = load_paths(
+        [p for p in paths if p.exists()], Limits.from_env(), cache, workers, isolate=True
+    )
     return corpus, missing
 
 
@@ -94,7 +96,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     print(
         f"疑点 {run.flags.height} 条（高 {by.get('high', 0)}，中 {by.get('medium', 0)}，低 {by.get('low', 0)}）"
     )
-    print(f"输出目录：{out}（用时 {time.perf_counter() - started:.2f} 秒）")
+    print(f"输出目录：{printable_name(str(out))}（用时 {time.perf_counter() - started:.2f} 秒）")
     return 1 if missing and docs.height == 0 else 0
 
 

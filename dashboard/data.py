@@ -23,7 +23,15 @@ from checks.settings import RulesError
 from dashboard.workspace import active_limits, list_uploads, source_name, uploads_dir
 from loaders.cache import ParseCache, default_cache_dir
 from loaders.limits import Limits
-from loaders.pipeline import LOADER_VERSION, Corpus, expand_paths, failed_doc, load_file, load_paths
+from loaders.model import LoadedDoc
+from loaders.pipeline import (
+    LOADER_VERSION,
+    Corpus,
+    expand_paths,
+    failed_doc,
+    load_named,
+    load_paths,
+)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -73,45 +81,53 @@ def _fingerprint(paths: list[Path], uploads: list[Path], rules: str, limits: Lim
     digest = hashlib.sha256(rules.encode())
     digest.update(repr(limits).encode())
     for path in [*expand_paths(paths), *uploads]:
-        digest.update(str(path).encode())
+        digest.update(os.fsencode(path))
         digest.update(_content_hash(path))
     if rules and Path(rules).exists():
         digest.update(Path(rules).read_bytes())
     return digest.hexdigest()
 
 
-def load_uploads(uploads: list[Path], limits: Limits, seen: dict[str, str]) -> Corpus:
+def load_uploads(
+    uploads: list[Path], limits: Limits, seen: dict[str, str], cache: ParseCache | None = None
+) -> Corpus:
     """The uploaded files as a corpus; one whose bytes are already loaded becomes a failed row.
 
     ``seen`` maps doc_id to the name of the file already holding those bytes;
     the checks group rows by doc_id, so the same report twice would double them.
+    Uploads are read in a worker process and through the parse cache, so a
+    file (failed or not) is read once, when it is uploaded.
     """
+    names = [source_name(p) for p in uploads]
+    corpus = load_named(uploads, names, limits, cache, isolate=True)
     seen = dict(seen)
-    docs = []
-    for path in uploads:
-        name = source_name(path)
-        doc = load_file(path, name, limits)
-        doc_id = doc.document["doc_id"]
+    duplicates: list[LoadedDoc] = []
+    docs = corpus.documents.sort("source_file")
+    for name, doc_id in docs.select("source_file", "doc_id").iter_rows():
         if doc_id and doc_id in seen:
-            doc = failed_doc(name, "", "duplicate", other=seen[doc_id])
+            duplicates.append(failed_doc(name, "", "duplicate", other=seen[doc_id]))
         elif doc_id:
             seen[doc_id] = name
-        docs.append(doc)
-    return Corpus.from_docs(docs)
+    if not duplicates:
+        return corpus
+    gone = [d.document["source_file"] for d in duplicates]
+    kept = corpus.replace(
+        **{n: f.filter(~pl.col("source_file").is_in(gone)) for n, f in corpus.frames.items()}
+    )
+    return kept.merged_with(Corpus.from_docs(duplicates))
 
 
 @st.cache_resource(show_spinner="正在读取报告并运行检查…", max_entries=4)
 def _load(
     fingerprint: str, paths: tuple[str, ...], uploads: tuple[str, ...], rules: str, _limits: Limits
 ) -> AppData:
-    corpus = load_paths(
-        [Path(p) for p in paths], _limits, ParseCache(default_cache_dir(), LOADER_VERSION)
-    )
+    cache = ParseCache(default_cache_dir(), LOADER_VERSION)
+    corpus = load_paths([Path(p) for p in paths], _limits, cache, isolate=True)
     if uploads:
         seen = dict(corpus.documents.select("doc_id", "source_file").iter_rows())
         seen.pop("", None)
         seen.pop(None, None)
-        corpus = corpus.merged_with(load_uploads([Path(p) for p in uploads], _limits, seen))
+        corpus = corpus.merged_with(load_uploads([Path(p) for p in uploads], _limits, seen, cache))
     try:
         run = run_checks(corpus, Path(rules) if rules else None)
         return AppData(corpus, run)

@@ -25,9 +25,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.cache import ParseCache, default_cache_dir
 from loaders.issues import FileProblem, issue
 from loaders.limits import Limits, human_size
-from loaders.pipeline import doc_id_of, load_bytes
+from loaders.model import Corpus
+from loaders.pipeline import LOADER_VERSION, doc_id_of, load_named, printable_name
+from loaders.workspace import ENV as ENV
+from loaders.workspace import workspace_dir
 
 try:
     from loaders.pipeline import SUPPORTED_SUFFIXES
@@ -35,8 +39,6 @@ except ImportError:  # older loaders: the formats announced for this release
     SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".xlsx", ".xls")
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = "BUDGET_AUDIT_WORKSPACE"
-DEFAULT_WORKSPACE = ROOT / "workspace"
 UPLOADS = "uploads"
 SOURCE_PREFIX = "uploads/"  # display name of an upload in every table: uploads/<name>
 SUFFIXES = tuple(dict.fromkeys(s.lower() for s in SUPPORTED_SUFFIXES if s))
@@ -57,11 +59,6 @@ _LOCK = threading.Lock()  # Streamlit sessions are threads of one process
 
 class UploadError(FileProblem):
     """An upload that cannot be saved; the message is shown for that file."""
-
-
-def workspace_dir() -> Path:
-    raw = os.environ.get(ENV, "").strip()
-    return (Path(raw).expanduser() if raw else DEFAULT_WORKSPACE).resolve()
 
 
 def uploads_dir(create: bool = False) -> Path:
@@ -214,8 +211,8 @@ def delete_upload(name: str) -> bool:
 
 
 def source_name(path_or_name: Path | str) -> str:
-    """How an upload is named in the app's tables (``uploads/<name>``)."""
-    return SOURCE_PREFIX + Path(path_or_name).name
+    """How an upload is named in the app's tables (``uploads/<name>``), printable."""
+    return SOURCE_PREFIX + printable_name(Path(path_or_name).name)
 
 
 def find_duplicate(data: bytes) -> Path | None:
@@ -312,14 +309,15 @@ def process_upload(
         else:
             saved = save_upload(name, data, limits)
         source = source_name(saved)
-        doc = load_bytes(data, source, limits)
+        corpus = read_upload(saved, source, limits)
     except UploadError as exc:
         return _failed(name, data, exc.code, **exc.values)
     except Exception as exc:  # one odd file must never break the page
         return _failed(
             name, data, "internal-error", stage="上传", detail=f"{type(exc).__name__}: {exc}"
         )
-    info = doc.document
+    docs = corpus.documents
+    info = docs.row(0, named=True) if docs.height else {"status": "failed"}
     message = "；".join(m for m in (note, info.get("message") or "") if m)
     return UploadResult(
         name=name,
@@ -330,8 +328,15 @@ def process_upload(
         status=info.get("status") or "failed",
         department=info.get("department"),
         year=info.get("year"),
-        budget_lines=len(doc.budget_lines),
-        indicators=len(doc.indicators),
+        budget_lines=corpus.budget_lines.height,
+        indicators=corpus.indicators.height,
         message=message,
-        issues=list(doc.issues),
+        issues=corpus.parse_issues.select("code", "severity", "message", "source_line").to_dicts(),
     )
+
+
+def read_upload(path: Path, source: str, limits: Limits) -> Corpus:
+    """One saved upload, read once: in a worker process (its own time and memory limits),
+    through the parse cache the app reads from, so the next page load does not read it again."""
+    cache = ParseCache(default_cache_dir(), LOADER_VERSION)
+    return load_named([path], [source], limits, cache, isolate=True)

@@ -1,159 +1,275 @@
 """Parse cache: what a file yielded, stored by the hash of its bytes, so no file is parsed twice.
 
 Auditors reopen the same folders many times a day; only new or changed files
-need the readers. Entries live in parquet segments under
-``<cache>/v<LOADER_VERSION>/``: each segment holds the tables of a batch of
-files, keyed by ``cache_key`` (SHA-256 of the file's bytes). A new loader
-version reads from a new folder, so old results are never served; old folders
-are removed. Segments are written to temporary names and renamed, the
-documents table last, so a reader never sees half a segment. Failed files are
-not cached: their reason may be a limit that changes.
+need the readers. Entries live in segments under ``<cache>/v<LOADER_VERSION>.<layout>/``:
+a segment is a folder ``seg-<time>-<id>/`` holding one parquet file per table
+for a batch of files, keyed by ``cache_key`` (SHA-256 of the file's bytes and
+the reading limits). A new loader version reads from a new folder, so old
+results are never served; old folders are removed.
+
+A cache that cannot lie:
+
+- A segment is written into a hidden temporary folder, every file fsynced,
+  then renamed into place in one step; a reader sees all of it or none.
+- Compaction writes the merged segment the same way and only then retires the
+  old ones (renamed aside, then deleted): a crash at any moment leaves either
+  the old segments or the new one, never a half.
+- A segment that cannot be read (truncated, damaged) is skipped and reported;
+  its files are parsed again and stored anew, and the damaged segment removed.
+- Writers and readers hold a shared lock; compaction and the cleanup of
+  orphans (temporary or retired folders left by a killed run) take it
+  exclusively, and are skipped when another run is busy.
+
+Failed files are cached too (the key includes the limits, so a raised limit
+reads them again), except failures to read the disk, which may pass.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
 import shutil
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
 from loaders import model
 
-ROOT = Path(__file__).resolve().parents[1]
+LAYOUT = "2"  # bump when the folder layout changes
 TABLES = {
     **{name: model.FRAMES[name] for name in model.ROW_FRAMES},
     "texts": {"lines": pl.List(pl.String), "places": pl.List(pl.String)},
-    "documents": model.DOCUMENTS,  # written last: marks the segment complete
+    "documents": model.DOCUMENTS,
 }
 _MAX_SEGMENTS = 16
+_NOT_CACHED = {"unreadable"}  # failures of the disk, not of the file
 
 
 def default_cache_dir() -> Path:
-    """``BUDGET_AUDIT_CACHE``, else ``cache/`` in the workspace the dashboard also uses."""
+    """``BUDGET_AUDIT_CACHE``, else ``cache/`` in the workspace (never the code checkout)."""
     if os.environ.get("BUDGET_AUDIT_CACHE"):
         return Path(os.environ["BUDGET_AUDIT_CACHE"])
-    workspace = os.environ.get("BUDGET_AUDIT_WORKSPACE") or str(ROOT / "workspace")
-    return Path(workspace) / "cache"
+    from loaders.workspace import workspace_dir
+
+    return workspace_dir() / "cache"
+
+
+def limits_digest(limits) -> str:
+    return hashlib.sha256(repr(limits).encode()).hexdigest()[:8]
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class ParseCache:
     def __init__(self, folder: Path, version: str):
         self.root = Path(folder)
-        self.folder = self.root / f"v{version}"
+        self.folder = self.root / f"v{version}.{LAYOUT}"
+        self.problems: list[str] = []  # damaged segments found, in Chinese, for the caller
 
-    def _segments(self) -> list[str]:
+    # ---- locking ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _lock(self, exclusive: bool, wait: bool = True) -> Iterator[bool]:
+        """The folder's lock; yields False when ``wait`` is off and another run holds it."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / ".lock", "a+b") as handle:
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            try:
+                fcntl.flock(handle, mode | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # ---- reading ---------------------------------------------------------------------------
+    def _segments(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
-        return sorted(
-            p.name.removesuffix(".documents.parquet")
-            for p in self.folder.glob("*.documents.parquet")
-        )
+        return sorted(p for p in self.folder.iterdir() if p.name.startswith("seg-") and p.is_dir())
 
-    def _read(self, table: str, segments: list[str]) -> pl.DataFrame:
-        """One table of all segments, each row tagged with the segment it came from."""
-        frames = [
-            pl.read_parquet(path).with_columns(pl.lit(s).alias("segment"))
-            for s in segments
-            if (path := self.folder / f"{s}.{table}.parquet").exists()
-        ]
-        if not frames:
+    def _read_segment(self, segment: Path) -> dict[str, pl.DataFrame] | None:
+        """Every table of one segment, or None (reported) when any of them is unreadable."""
+        try:
+            frames = {}
+            for table in TABLES:
+                frame = pl.read_parquet(segment / f"{table}.parquet")
+                frames[table] = frame.with_columns(pl.lit(segment.name).alias("segment"))
+            return frames
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            if segment.exists():  # not merely retired by a compaction meanwhile
+                self.problems.append(
+                    f"解析缓存片段 {segment.name} 无法读取（{type(exc).__name__}），"
+                    "已忽略，相关文件将重新解析"
+                )
+                self._bad.append(segment)
+            return None
+
+    def _read_all(self) -> dict[str, pl.DataFrame]:
+        self._bad: list[Path] = []
+        per_table: dict[str, list[pl.DataFrame]] = {t: [] for t in TABLES}
+        for segment in self._segments():
+            frames = self._read_segment(segment)
+            if frames is None:
+                continue
+            for table, frame in frames.items():
+                per_table[table].append(frame)
+        out = {}
+        for table, frames in per_table.items():
             schema = {"cache_key": pl.String, **TABLES[table], "segment": pl.String}
-            return pl.DataFrame(schema=schema)
-        return pl.concat(frames, how="diagonal_relaxed")
+            out[table] = (
+                pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(schema=schema)
+            )
+        return out
 
     def lookup(self, wanted: dict[str, str]) -> tuple[model.Corpus | None, set[str]]:
         """Frames for the ``{cache_key: source_file}`` found in the cache, and the keys found."""
-        segments = self._segments()
-        if not segments or not wanted:
+        if not wanted or not self.folder.is_dir():
             return None, set()
+        try:
+            with self._lock(exclusive=False):
+                tables = self._read_all()
+            cached, found = self._select(tables, wanted)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            self.problems.append(f"解析缓存无法读取（{type(exc).__name__}），本次全部重新解析")
+            return None, set()
+        self._drop_bad()
+        return cached, found
+
+    def _select(self, tables, wanted: dict[str, str]) -> tuple[model.Corpus | None, set[str]]:
         names = pl.DataFrame(
             {"cache_key": list(wanted), "current_file": list(wanted.values())},
             schema={"cache_key": pl.String, "current_file": pl.String},
         )
-        try:
-            documents = self._read("documents", segments).unique("cache_key", keep="last")
-            documents = documents.join(names, on="cache_key")
-            chosen = documents.select("cache_key", "segment", "current_file")
-            found = set(documents["cache_key"].to_list())
-            if not found:
-                return None, set()
+        documents = tables["documents"].unique("cache_key", keep="last", maintain_order=True)
+        documents = documents.join(names, on="cache_key")
+        if documents.is_empty():
+            return None, set()
+        chosen = documents.select("cache_key", "segment", "current_file")
+        found = set(documents["cache_key"].to_list())
 
-            def renamed(table: str) -> pl.DataFrame:
-                frame = self._read(table, segments).join(chosen, on=["cache_key", "segment"])
-                frame = frame.with_columns(pl.col("current_file").alias("source_file"))
-                return frame.select(TABLES[table].keys())
+        def renamed(table: str) -> pl.DataFrame:
+            frame = tables[table].join(chosen, on=["cache_key", "segment"])
+            frame = frame.with_columns(pl.col("current_file").alias("source_file"))
+            return frame.select(TABLES[table].keys())
 
-            texts = self._read("texts", segments).join(
-                documents.select("cache_key", "segment", "doc_id"), on=["cache_key", "segment"]
-            )
-            cached = model.Corpus(
-                dict(zip(texts["doc_id"].to_list(), texts["lines"].to_list(), strict=True)),
-                {
-                    d: p
-                    for d, p in zip(
-                        texts["doc_id"].to_list(), texts["places"].to_list(), strict=True
-                    )
-                    if any(p)
-                },
-                documents=documents.with_columns(
-                    pl.col("current_file").alias("source_file")
-                ).select(model.DOCUMENTS.keys()),
-                **{name: renamed(name) for name in model.ROW_FRAMES},
-            )
-        except (OSError, pl.exceptions.PolarsError):
-            return None, set()  # an unreadable cache is a cold cache, never a failed scan
+        texts = tables["texts"].join(
+            documents.select("cache_key", "segment", "doc_id"), on=["cache_key", "segment"]
+        )
+        doc_ids, lines, places = (texts[c].to_list() for c in ("doc_id", "lines", "places"))
+        cached = model.Corpus(
+            dict(zip(doc_ids, lines, strict=True)),
+            {d: p for d, p in zip(doc_ids, places, strict=True) if any(p)},
+            documents=documents.with_columns(pl.col("current_file").alias("source_file")).select(
+                model.DOCUMENTS.keys()
+            ),
+            **{name: renamed(name) for name in model.ROW_FRAMES},
+        )
         return cached, found
 
-    def store(self, docs: list, keys: list[str]) -> None:
-        """Add the parsed (not failed) files as one new segment; compact when segments pile up."""
-        rows = [(k, d) for k, d in zip(keys, docs, strict=True) if d.document["status"] != "failed"]
-        if not rows:
-            return
-        self._prune_old_versions()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        frames = {
-            **{name: _keyed(rows, name, model.FRAMES[name]) for name in model.ROW_FRAMES},
-            "texts": pl.DataFrame(
-                {
-                    "cache_key": [k for k, _ in rows],
-                    "lines": [d.lines for _, d in rows],
-                    "places": [d.places or [""] * len(d.lines) for _, d in rows],
-                },
-                schema={"cache_key": pl.String, **TABLES["texts"]},
-            ),
-            "documents": model.frame([d.document for _, d in rows], model.DOCUMENTS).with_columns(
-                pl.Series("cache_key", [k for k, _ in rows], pl.String)
-            ),
-        }
-        self._write_segment(frames)
-        if len(self._segments()) > _MAX_SEGMENTS:
-            self._compact()
+    # ---- writing ---------------------------------------------------------------------------
+    def store(self, docs: list, keys: list[str]) -> list:
+        """Add the files as one new segment; compact when segments pile up.
 
-    def _write_segment(self, frames: dict[str, pl.DataFrame]) -> None:
-        name = f"seg-{uuid.uuid4().hex[:12]}"
-        for table in TABLES:  # documents last
-            final = self.folder / f"{name}.{table}.parquet"
-            temp = self.folder / f".{name}.{table}.tmp"
-            frames[table].write_parquet(temp)
-            os.replace(temp, final)
+        Returns ``docs``, with a file whose rows cannot be stored turned into a
+        failed file (the same rows could not be written to CSV either). A cache
+        that cannot be written costs speed, never the scan.
+        """
+        from loaders.pipeline import validated
+
+        docs = [validated(d) for d in docs]
+        rows = [
+            (k, d)
+            for k, d in zip(keys, docs, strict=True)
+            if k and (d.document["status"] != "failed" or not _transient(d))
+        ]
+        if not rows:
+            return docs
+        try:
+            self._prune_old_versions()
+            frames = _frames(rows)
+            with self._lock(exclusive=False):
+                self._write_segment(frames)
+            if len(self._segments()) > _MAX_SEGMENTS:
+                self._compact()
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            self.problems.append(f"解析缓存无法写入（{type(exc).__name__}: {exc}），不影响本次结果")
+        return docs
+
+    def _write_segment(self, frames: dict[str, pl.DataFrame]) -> Path:
+        """Write a complete segment under a temporary name, make it durable, then publish it."""
+        name = f"seg-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+        temp = self.folder / f".tmp-{name}"
+        temp.mkdir(parents=True)
+        for table in TABLES:
+            path = temp / f"{table}.parquet"
+            frames[table].write_parquet(path)
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_dir(temp)
+        final = self.folder / name
+        os.rename(temp, final)
+        _fsync_dir(self.folder)
+        return final
 
     def _compact(self) -> None:
-        segments = self._segments()
-        chosen = (
-            self._read("documents", segments)
-            .unique("cache_key", keep="last")
-            .select("cache_key", "segment")
-        )
-        frames = {
-            t: self._read(t, segments).join(chosen, on=["cache_key", "segment"]).drop("segment")
-            for t in TABLES
-        }
-        self._write_segment(frames)
-        for segment in segments:
-            for table in TABLES:
-                (self.folder / f"{segment}.{table}.parquet").unlink(missing_ok=True)
+        """Merge every segment into one; only one run at a time, and only when no one reads."""
+        with self._lock(exclusive=True, wait=False) as locked:
+            if not locked:
+                return
+            self._clean_orphans()
+            segments = self._segments()
+            tables = self._read_all()
+            chosen = (
+                tables["documents"]
+                .unique("cache_key", keep="last", maintain_order=True)
+                .select("cache_key", "segment")
+            )
+            frames = {
+                t: tables[t].join(chosen, on=["cache_key", "segment"]).drop("segment")
+                for t in TABLES
+            }
+            self._write_segment(frames)  # durable before anything old goes
+            for segment in segments:
+                self._retire(segment)
+
+    def _retire(self, segment: Path) -> None:
+        """Remove a segment: one rename makes it invisible, then its files go."""
+        retired = self.folder / f".del-{segment.name}"
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(segment, retired)
+            _fsync_dir(self.folder)
+            shutil.rmtree(retired, ignore_errors=True)
+
+    def _drop_bad(self) -> None:
+        bad = getattr(self, "_bad", [])
+        if not bad:
+            return
+        with self._lock(exclusive=True, wait=False) as locked:
+            if locked:
+                for segment in bad:
+                    self._retire(segment)
+        self._bad = []
+
+    def _clean_orphans(self) -> None:
+        """Temporary and retired folders of killed runs, and files of the old flat layout."""
+        for path in self.folder.iterdir():
+            if path.name.startswith((".tmp-", ".del-")):
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.is_file() and path.suffix in (".parquet", ".tmp"):
+                path.unlink(missing_ok=True)
 
     def _prune_old_versions(self) -> None:
         if not self.root.is_dir():
@@ -163,6 +279,27 @@ class ParseCache:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def _transient(doc) -> bool:
+    return any(i.get("code") in _NOT_CACHED for i in doc.issues)
+
+
 def _keyed(rows, name: str, schema: dict) -> pl.DataFrame:
     records = [{**r, "cache_key": k} for k, d in rows for r in d.rows(name)]
     return model.frame(records, {**schema, "cache_key": pl.String})
+
+
+def _frames(rows) -> dict[str, pl.DataFrame]:
+    return {
+        **{name: _keyed(rows, name, model.FRAMES[name]) for name in model.ROW_FRAMES},
+        "texts": pl.DataFrame(
+            {
+                "cache_key": [k for k, _ in rows],
+                "lines": [d.lines for _, d in rows],
+                "places": [d.places or [""] * len(d.lines) for _, d in rows],
+            },
+            schema={"cache_key": pl.String, **TABLES["texts"]},
+        ),
+        "documents": model.frame([d.document for _, d in rows], model.DOCUMENTS).with_columns(
+            pl.Series("cache_key", [k for k, _ in rows], pl.String)
+        ),
+    }

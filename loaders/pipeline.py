@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from loaders import model
 from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
-from loaders.cache import ParseCache
+from loaders.cache import ParseCache, limits_digest
 from loaders.cells import compact
 from loaders.decode import decode_bytes
 from loaders.issues import FileProblem, issue
@@ -233,7 +236,7 @@ def text_to_doc_from(data: bytes, source_file: str, doc_id: str, limits: Limits)
 def load_file(
     path: Path, display_name: str | None = None, limits: Limits | None = None
 ) -> LoadedDoc:
-    name = display_name or path.name
+    name = display_name or printable_name(path.name)
     limits = limits or Limits()
     try:
         size = path.stat().st_size
@@ -269,34 +272,90 @@ def load_paths(
     limits: Limits | None = None,
     cache: ParseCache | None = None,
     workers: int = 1,
+    isolate: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Corpus:
     """Every file under ``paths``; with a cache, unchanged files are not parsed again.
 
     ``workers`` > 1 parses the files that are not cached in that many processes.
+    ``isolate`` reads every file in a worker process with a hard deadline and a
+    memory cap (:mod:`loaders.worker`): what ``scan`` and the dashboard use.
     """
-    limits = limits or Limits()
     files = expand_paths(paths)
     names = [_display_name(p, paths) for p in files]
+    return load_named(files, names, limits, cache, workers, isolate, progress)
+
+
+def load_named(
+    files: list[Path],
+    names: list[str],
+    limits: Limits | None = None,
+    cache: ParseCache | None = None,
+    workers: int = 1,
+    isolate: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Corpus:
+    """``files`` under the given display names (see :func:`load_paths`)."""
+    limits = limits or Limits()
     if cache is None:
-        return Corpus.from_docs(_parse_all(files, names, limits, workers))
+        docs = _parse_all(files, names, limits, workers, isolate, progress)
+        return _corpus(_with_name_notes(docs, files))
     keys = [_content_key(p, limits) for p in files]
     wanted = {k: n for k, n in zip(keys, names, strict=True) if k}
     cached, found = cache.lookup(wanted)
     todo = [i for i, k in enumerate(keys) if not k or k not in found]
-    fresh = _parse_all([files[i] for i in todo], [names[i] for i in todo], limits, workers)
-    cache.store(fresh, [keys[i] or "" for i in todo])
-    corpus = Corpus.from_docs(fresh)
+    fresh = _parse_all(
+        [files[i] for i in todo], [names[i] for i in todo], limits, workers, isolate, progress
+    )
+    fresh = _with_name_notes(fresh, [files[i] for i in todo])
+    fresh = cache.store(fresh, [keys[i] or "" for i in todo])
+    corpus = _corpus(fresh)
     if cached is not None:
         corpus = corpus.merged_with(cached)
     return corpus.sorted_by_file()
 
 
+def validated(doc: LoadedDoc) -> LoadedDoc:
+    """``doc`` if every row fits its frame's schema, else the file fails with the reason.
+
+    A value a recogniser produced that the frames cannot hold (a year beyond
+    Int32, a surrogate in a name) must cost that file, not the whole run.
+    """
+    try:
+        model.frame([doc.document], model.DOCUMENTS)
+        for name in model.ROW_FRAMES:
+            model.frame(doc.rows(name), model.FRAMES[name])
+        for text in (doc.document.get("source_file") or "", *doc.lines[:1]):
+            text.encode("utf-8")
+    except Exception as exc:
+        return failed_doc(
+            printable_name(doc.document.get("source_file") or ""),
+            doc.document.get("doc_id") or "",
+            "internal-error",
+            stage="整理表格",
+            detail=f"{type(exc).__name__}: {exc}",
+        )
+    return doc
+
+
+def _corpus(docs: list[LoadedDoc]) -> Corpus:
+    """The corpus of ``docs``; if one of them cannot be framed, only that one fails."""
+    try:
+        return Corpus.from_docs(docs)
+    except Exception:
+        return Corpus.from_docs([validated(d) for d in docs])
+
+
 def _content_key(path: Path, limits: Limits) -> str:
-    """SHA-256 of the file, or "" when it cannot be read or is over the size limit."""
+    """SHA-256 of the file and the limits it is read under; "" when unreadable or too large."""
     try:
         if path.stat().st_size > limits.max_bytes:
             return ""
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return f"{digest.hexdigest()}:{limits_digest(limits)}"
     except OSError:
         return ""
 
@@ -306,8 +365,18 @@ def _load_one(job: tuple[Path, str, Limits]) -> LoadedDoc:
 
 
 def _parse_all(
-    files: list[Path], names: list[str], limits: Limits, workers: int
+    files: list[Path],
+    names: list[str],
+    limits: Limits,
+    workers: int,
+    isolate: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[LoadedDoc]:
+    if isolate:
+        from loaders.worker import Job, read_isolated
+
+        jobs = [Job(n, os.fsencode(f)) for f, n in zip(files, names, strict=True)]
+        return read_isolated(jobs, limits, workers, progress)
     jobs = [(f, n, limits) for f, n in zip(files, names, strict=True)]
     if workers <= 1 or len(jobs) < 8:
         return [_load_one(job) for job in jobs]
@@ -321,14 +390,52 @@ def _parse_all(
         return [_load_one(job) for job in jobs]
 
 
+def printable_name(name: str) -> str:
+    """A file name that can be written anywhere (CSV, parquet, a web page).
+
+    On Linux a name is bytes; one that is not UTF-8 (GBK from a Windows share)
+    reaches Python with surrogate escapes, which no encoder accepts. It is shown
+    as GB18030 when it decodes as such, else with replacement characters.
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
+
+
+def _with_name_notes(docs: list[LoadedDoc], files: list[Path]) -> list[LoadedDoc]:
+    """An info issue on each file whose name had to be decoded for display."""
+    for doc, path in zip(docs, files, strict=True):
+        raw = os.fsencode(path.name)
+        try:
+            raw.decode("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            raw.decode("gb18030")
+            encoding = "GB18030"
+        except UnicodeDecodeError:
+            encoding = "UTF-8（无法解码的字节显示为 �）"
+        row = issue("file-name-encoding", encoding=encoding)
+        row.update(doc_id=doc.document["doc_id"], source_file=doc.document["source_file"])
+        doc.issues.append(row)
+    return docs
+
+
 def _display_name(path: Path, roots: list[Path]) -> str:
     for root in roots:
         if root.is_dir():
             try:
-                return str(path.relative_to(root))
+                return printable_name(str(path.relative_to(root)))
             except ValueError:
                 continue
-    return path.name
+    return printable_name(path.name)
 
 
 def debug_stages(path: Path) -> dict:

@@ -165,10 +165,12 @@ def test_list_and_delete(workspace, tmp_path):
     assert [p.name for p in ws.list_uploads()] == ["b.txt"]
 
 
-def test_workspace_defaults_to_repo_folder(monkeypatch):
+def test_workspace_defaults_to_the_users_data_folder_not_the_checkout(monkeypatch, tmp_path):
     monkeypatch.delenv(ws.ENV, raising=False)
-    assert ws.workspace_dir() == ROOT / "workspace"
-    assert "workspace/" in (ROOT / ".gitignore").read_text().splitlines()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert ws.workspace_dir() == (tmp_path / "data" / "budget-audit").resolve()
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert not ws.workspace_dir().is_relative_to(ROOT)
 
 
 def test_serve_sets_workspace_env(monkeypatch, tmp_path):
@@ -234,7 +236,7 @@ def test_process_never_raises(workspace, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("kaputt")
 
-    monkeypatch.setattr(ws, "load_bytes", boom)
+    monkeypatch.setattr(ws, "load_named", boom)
     result = ws.process_upload("x.txt", CLEAN)
     assert result.status == "failed" and "kaputt" in result.message
 

@@ -1,0 +1,229 @@
+"""Read files in worker processes that a hostile file cannot take down with it.
+
+A reader can hang inside C code (calamine, lxml, pdfminer) where no cooperative
+deadline is checked, or allocate gigabytes for a file of a few kilobytes. Each
+worker is a fresh interpreter (``python -m loaders.worker``) that caps its own
+address space with ``resource.setrlimit`` before importing any reader, and the
+parent kills it when one file takes longer than the time limit (plus a grace
+period, so the readers' own checks can fail the file with their message
+first). A killed or crashed worker costs that one file, which fails with a
+catalogued reason; a new worker takes the next file.
+
+Jobs and results travel as length-prefixed pickles over the worker's stdin and
+stdout; anything a library prints goes to stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import resource
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.limits import Limits, human_size
+
+_HEADER = struct.Struct("<Q")
+_GRACE_SECONDS = 5.0  # after the readers' own deadline, before the worker is killed
+_ENV = {  # one reader thread per worker: the workers are the parallelism
+    "POLARS_MAX_THREADS": "1",
+    "RAYON_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2",  # glibc reserves 64 MB of address space per arena otherwise
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to read: from disk (``path``) or from memory (``data``, an upload)."""
+
+    name: str  # display name, the doc's source_file
+    path: str | bytes | None = None
+    data: bytes | None = None
+
+
+def _send(stream, obj) -> None:
+    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(payload)))
+    stream.write(payload)
+    stream.flush()
+
+
+def _read_exactly(stream, n: int) -> bytes:
+    chunks, left = [], n
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(stream):
+    (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
+    return pickle.loads(_read_exactly(stream, size))
+
+
+# ---- the worker process --------------------------------------------------------------------
+
+
+def _serve(memory: int) -> None:
+    """Worker main loop: cap memory, import the readers, then read jobs until stdin closes."""
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a library's print() must not corrupt the result stream
+    inp = sys.stdin.buffer
+    from loaders.pipeline import failed_doc, load_bytes, load_file, validated
+
+    while True:
+        try:
+            job, limits = _receive(inp)
+        except EOFError:
+            return
+        try:
+            if job.data is not None:
+                doc = load_bytes(job.data, job.name, limits)
+            else:
+                doc = load_file(Path(os.fsdecode(job.path)), job.name, limits)
+            doc = validated(doc)
+            payload = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            doc = failed_doc(job.name, "", "out-of-memory", limit=human_size(memory))
+            payload = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(_HEADER.pack(len(payload)))
+        out.write(payload)
+        out.flush()
+
+
+# ---- the parent side -----------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process, started on first use and again after it was killed."""
+
+    def __init__(self, memory: int):
+        self.memory = memory
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        env = {**os.environ, **_ENV}
+        root = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        return subprocess.Popen(
+            [sys.executable, "-m", "loaders.worker", str(self.memory)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None,
+            env=env,
+            start_new_session=True,  # a Ctrl+C in the terminal stops the parent, which stops us
+        )
+
+    def read(self, job: Job, limits: Limits):
+        """The worker's LoadedDoc for ``job``, or a failed doc when it was killed or died."""
+        from loaders.pipeline import failed_doc
+
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        proc = self.proc
+        try:
+            _send(proc.stdin, (job, limits))
+        except (BrokenPipeError, OSError):
+            return self._died(job, limits)
+        # the first job also waits for the imports; later ones only for the reading
+        timeout = limits.max_seconds + _GRACE_SECONDS
+        ready, _, _ = select.select([proc.stdout], [], [], timeout)
+        if not ready:
+            self.stop()
+            return failed_doc(job.name, "", "too-slow", seconds=f"{limits.max_seconds:g}")
+        try:
+            return _receive(proc.stdout)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            return self._died(job, limits)
+
+    def _died(self, job: Job, limits: Limits):
+        from loaders.pipeline import failed_doc
+
+        proc, self.proc = self.proc, None
+        code = proc.wait() if proc is not None else None
+        if (
+            code is not None
+            and code < 0
+            and -code in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV)
+        ):
+            detail = (
+                f"信号 {signal.Signals(-code).name}，通常是内存超过上限 {human_size(self.memory)}"
+            )
+        else:
+            detail = f"退出码 {code}"
+        return failed_doc(job.name, "", "worker-crashed", detail=detail)
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+def read_isolated(
+    jobs: Sequence[Job],
+    limits: Limits,
+    workers: int = 1,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list:
+    """LoadedDoc per job, in order, each read in a worker process with a deadline and memory cap.
+
+    ``progress(done, total, name)`` is called after each file (from a helper thread).
+    """
+    if not jobs:
+        return []
+    results: list = [None] * len(jobs)
+    todo: queue.Queue = queue.Queue()
+    for index, _job in enumerate(jobs):
+        todo.put(index)
+    done = [0]
+    lock = threading.Lock()
+
+    def run() -> None:
+        worker = _Worker(limits.max_memory)
+        try:
+            while True:
+                try:
+                    index = todo.get_nowait()
+                except queue.Empty:
+                    return
+                results[index] = worker.read(jobs[index], limits)
+                with lock:
+                    done[0] += 1
+                    if progress is not None:
+                        progress(done[0], len(jobs), jobs[index].name)
+        finally:
+            worker.stop()
+
+    threads = [
+        threading.Thread(target=run, daemon=True) for _ in range(max(1, min(workers, len(jobs))))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
