@@ -1,4 +1,4 @@
-"""``budget-audit`` command line: scan reports, list flags, serve the dashboard."""
+"""``budget-audit`` command line: scan reports, list flags, serve the dashboard, review."""
 
 from __future__ import annotations
 
@@ -126,7 +126,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from cli.serve import serve
 
     return serve(
-        args.paths, host=args.host, port=args.port, rules=args.rules, workspace=args.workspace
+        args.paths,
+        host=args.host,
+        port=args.port,
+        rules=args.rules,
+        workspace=args.workspace,
+        db=args.db,
     )
 
 
@@ -157,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tools.synth import add_parser as add_synth
 
     add_synth(sub)
+    from cli.review import add_parsers as add_review
+
+    add_review(sub)
     serve = sub.add_parser("serve", help="启动审核看板（Streamlit）")
     serve.add_argument("paths", nargs="*", help="文件或文件夹；默认 data/samples")
     serve.add_argument("--host", default="127.0.0.1")
@@ -165,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workspace",
         help="工作目录：网页上传的文件保存在其中的 uploads/（默认 仓库下 workspace/）",
+    )
+    serve.add_argument(
+        "--db",
+        help="审核数据库：postgresql://… 或 SQLite 文件（默认 BUDGET_AUDIT_DB，否则 工作目录/review.sqlite）",
     )
     serve.set_defaults(func=cmd_serve)
     return parser

@@ -36,13 +36,38 @@ def streamlit_command(host: str, port: int) -> list[str]:
     ]
 
 
+def check_access(host: str, workspace: Path, db: str | None) -> str:
+    """Why the dashboard must not start (empty when it may): no users for a shared address,
+    or a review database that cannot be opened."""
+    from review.access import NO_USERS_MESSAGE, sign_in_required
+    from review.store import open_store
+    from review.users import Users
+
+    users = Users.in_workspace(workspace)
+    if sign_in_required(host) and not users.names():
+        return NO_USERS_MESSAGE.format(host=host or "所有网卡", path=users.path)
+    try:
+        open_store(db, workspace).close()
+    except Exception as exc:  # a bad URL, an unreachable server, a schema too new
+        return f"审核数据库无法打开：{str(getattr(exc, 'orig', None) or exc).strip()}"
+    return ""
+
+
 def serve(
     paths: list[str],
     host: str = "127.0.0.1",
     port: int = 8501,
     rules: str | None = None,
     workspace: str | None = None,
+    db: str | None = None,
 ) -> int:
+    from dashboard.workspace import workspace_dir
+
+    folder = Path(workspace).expanduser().resolve() if workspace else workspace_dir()
+    refusal = check_access(host, folder, db)
+    if refusal:
+        print(f"[未启动] {refusal}", file=sys.stderr)
+        return 2
     env = dict(os.environ)
     resolved = [str(Path(p).resolve()) for p in paths]
     missing = [p for p in resolved if not Path(p).exists()]
@@ -52,7 +77,9 @@ def serve(
     if rules:
         env["BUDGET_AUDIT_RULES"] = str(Path(rules).resolve())
     if workspace:  # uploads go to <workspace>/uploads (default: <repo>/workspace)
-        env["BUDGET_AUDIT_WORKSPACE"] = str(Path(workspace).expanduser().resolve())
+        env["BUDGET_AUDIT_WORKSPACE"] = str(folder)
+    if db:
+        env["BUDGET_AUDIT_DB"] = db
     print(f"看板地址：http://{host}:{port}/  （Ctrl+C 停止）")
     try:
         return subprocess.call(streamlit_command(host, port), env=env, cwd=APP.parent.parent)

@@ -144,3 +144,46 @@ def new_page(browser, st_server):
     for ctx in contexts:
         ctx.close()
     assert outside == [], f"page tried to reach the outside: {outside}"
+
+
+# ---- review databases: SQLite always, PostgreSQL when BUDGET_AUDIT_TEST_PG is set ------------
+
+PG_ENV = "BUDGET_AUDIT_TEST_PG"
+
+
+def _pg_schema_url(base: str, schema: str) -> str:
+    """``base`` with every connection's search_path set to ``schema`` (one schema per test)."""
+    from urllib.parse import quote
+
+    from review.store import database_url
+
+    url = database_url(base, ROOT)
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def review_db(request, tmp_path):
+    """A fresh, empty review database URL: a SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'review.sqlite'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} not set (.ci/run starts a PostgreSQL and sets it)")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from review.store import database_url
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url(base, ROOT))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield _pg_schema_url(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
