@@ -13,7 +13,9 @@ from checks.engine import CheckRun
 from checks.filters import filter_flags
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
+from dashboard.auditor_export import flags_for_auditors
 from dashboard.export import write_csv
+from dashboard.labels import label
 from loaders import model
 from loaders.cache import ParseCache, default_cache_dir
 from loaders.limits import Limits
@@ -109,15 +111,14 @@ def cmd_flags(args: argparse.Namespace) -> int:
         return 2
     _report_failures(corpus)
     flags = filter_flags(run.flags, args.category, args.min_severity, args.department, args.year)
-    flags = flags.select(FLAG_COLUMNS)
-    if args.csv:
-        write_csv(flags, Path(args.csv))
+    if args.csv:  # a file for auditors: Chinese headers and names, codes in their own columns
+        write_csv(flags_for_auditors(flags), Path(args.csv), float_precision=2)
         print(f"写出 {flags.height} 条疑点到 {args.csv}")
     else:
         for row in flags.iter_rows(named=True):
             place = f"（{row['source_place']}）" if row.get("source_place") else ""
             print(
-                f"[{row['severity']}] {row['check_id']} {row['source_file']}:{row['source_line']}{place} {row['message']}"
+                f"[{label('severity', row['severity'])}] {row['check_id']} {row['source_file']}:{row['source_line']}{place} {row['message']}"
             )
     return 0
 

@@ -1,4 +1,4 @@
-"""budget-audit dashboard entry point: only routes to the pages."""
+"""budget-audit dashboard entry point: routes to the pages, inside one error boundary."""
 
 # Pre-import heavy libraries before any page runs: plotly peeks at a half-imported pandas
 # when two sessions start at once (plotly/plotly.py#2433).
@@ -8,8 +8,12 @@ import polars  # noqa: F401
 import pyarrow  # noqa: F401
 import streamlit as st
 
-st.set_page_config(page_title="预算绩效审核看板", page_icon="📊", layout="wide")
-st.navigation(
+from dashboard import chrome
+from dashboard.failure import run_page
+
+st.set_page_config(page_title="预算绩效审核看板", layout="wide")
+chrome.apply()
+page = st.navigation(
     [
         st.Page("views/overview.py", title="总览", default=True),
         st.Page("views/department.py", title="部门", url_path="department"),
@@ -18,4 +22,5 @@ st.navigation(
         st.Page("views/documents.py", title="文档", url_path="documents"),
         st.Page("views/upload.py", title="上传", url_path="upload"),
     ]
-).run()
+)
+run_page(page)

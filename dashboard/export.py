@@ -31,17 +31,20 @@ def safe_frame(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def to_csv_bytes(df: pl.DataFrame) -> bytes:
+def to_csv_bytes(df: pl.DataFrame, float_precision: int | None = None) -> bytes:
+    """CSV bytes; ``float_precision=2`` for files people read (``scan`` keeps every digit)."""
     buf = io.BytesIO()
-    safe_frame(df).write_csv(buf)
+    safe_frame(df).write_csv(buf, float_precision=float_precision)
     return b"\xef\xbb\xbf" + buf.getvalue()
 
 
-def write_csv(df: pl.DataFrame, path: Path) -> None:
-    path.write_bytes(to_csv_bytes(df))
+def write_csv(df: pl.DataFrame, path: Path, float_precision: int | None = None) -> None:
+    path.write_bytes(to_csv_bytes(df, float_precision))
 
 
 def to_xlsx_bytes(df: pl.DataFrame, sheet: str = "问题清单") -> bytes:
+    """An Excel workbook; decimal columns shown as 1,234.56."""
     buf = io.BytesIO()
-    safe_frame(df).write_excel(buf, worksheet=sheet, autofit=True)
+    money = {c: "#,##0.00" for c, t in df.schema.items() if t in (pl.Float32, pl.Float64)}
+    safe_frame(df).write_excel(buf, worksheet=sheet, autofit=True, column_formats=money)
     return buf.getvalue()

@@ -1,8 +1,18 @@
-"""Headline figures per department: the budget and spending a report leads with."""
+"""Headline figures per department: the budget and spending a report leads with, and the totals."""
 
 from __future__ import annotations
 
 import polars as pl
+
+HEADLINE_SCHEMA = {
+    "department": pl.String,
+    "year": pl.Int32,
+    "budget": pl.Float64,
+    "actual": pl.Float64,
+    "item": pl.String,
+    "source_file": pl.String,
+    "source_line": pl.Int32,
+}
 
 
 def headline(corpus) -> pl.DataFrame:
@@ -12,17 +22,8 @@ def headline(corpus) -> pl.DataFrame:
     line with both figures is the report's own total (合计 / 部门整体支出).
     """
     bl = corpus.budget_lines
-    schema = {
-        "department": pl.String,
-        "year": pl.Int32,
-        "budget": pl.Float64,
-        "actual": pl.Float64,
-        "item": pl.String,
-        "source_file": pl.String,
-        "source_line": pl.Int32,
-    }
     if bl.is_empty():
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=HEADLINE_SCHEMA)
     budget = pl.coalesce(
         "budget", pl.col("budget_initial").fill_null(0) + pl.col("budget_adjustment").fill_null(0)
     )
@@ -34,16 +35,25 @@ def headline(corpus) -> pl.DataFrame:
         )
         .with_columns(budget.alias("budget"))
         .filter(pl.col("budget") > 0)
-        .sort("budget", descending=True)
+        .sort("budget", "department", "year", "source_line", descending=[True, False, False, False])
         .group_by("department", "year", maintain_order=True)
         .first()
-        .select(list(schema))
+        .select(list(HEADLINE_SCHEMA))
     )
 
 
-def totals(corpus, flags: pl.DataFrame) -> dict:
-    head = headline(corpus)
-    docs = corpus.documents
+def regions(docs: pl.DataFrame) -> pl.DataFrame:
+    """The region of each department and year (the first one its documents name)."""
+    return (
+        docs.filter(pl.col("department").is_not_null())
+        .sort("source_file")
+        .group_by("department", "year", maintain_order=True)
+        .agg(pl.col("region").drop_nulls().first())
+    )
+
+
+def totals(docs: pl.DataFrame, head: pl.DataFrame, flags: pl.DataFrame) -> dict:
+    """The figures of the 总览 tiles for the documents, headline rows and flags in view."""
     budget, actual = head["budget"].sum(), head["actual"].sum()
     counts = dict(flags.group_by("severity").len().iter_rows()) if flags.height else {}
     return {

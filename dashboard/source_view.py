@@ -7,8 +7,9 @@ import re
 
 import streamlit as st
 
-from checks.base import CATEGORY_LABELS, SEVERITY_LABELS
 from checks.registry import BY_CODE
+from dashboard import plain
+from dashboard.labels import label
 
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
@@ -19,7 +20,8 @@ def excerpt_html(lines: list[str], line: int, figures: list[str], context: int =
     wanted = {f for f in figures if f}
     out = []
     for n in range(start, end + 1):
-        text = html.escape(lines[n - 1].replace("\t", " │ ").replace("\u3000", " "))
+        # quote=False: no "&#x27;" whose digits the figure pattern below would cut apart
+        text = html.escape(lines[n - 1].replace("\t", " │ ").replace("\u3000", " "), quote=False)
         if n == line:
             text = _FIGURE.sub(
                 lambda m: (
@@ -48,23 +50,23 @@ def figures_in(evidence: str) -> list[str]:
 
 def show_flag(flag: dict, texts: dict[str, list[str]]) -> None:
     """Everything an auditor needs to quote a flag: figures, source text, why it matters."""
-    st.markdown(f"**{flag['message']}**")
-    st.caption(f"证据：{flag['evidence']}")
+    st.html(f"<p style='font-weight:600;margin:0'>{plain.esc(flag['message'])}</p>")
+    plain.note(f"证据：{flag['evidence'] or ''}")
     lines = texts.get(flag["doc_id"])
     if lines and flag.get("source_line"):
         place = f"（原文件{flag['source_place']}）" if flag.get("source_place") else ""
-        st.markdown(f"原文：`{flag['source_file']}` 第 {flag['source_line']} 行{place}")
+        plain.text(f"原文：{flag['source_file']} 第 {flag['source_line']} 行{place}")
         st.html(excerpt_html(lines, int(flag["source_line"]), figures_in(flag["evidence"])))
     if flag.get("related_lines"):
-        st.caption(f"同一事实的其他位置：{flag['related_lines']}")
+        plain.note(f"同一事实的其他位置：{flag['related_lines']}")
     check = BY_CODE.get(flag["check_id"])
     if check:
         info = check.CHECK
         st.markdown(
-            f"**为什么是疑点**（{info.code} {info.title}，{CATEGORY_LABELS[info.category]}，"
-            f"{SEVERITY_LABELS[flag['severity']]}）：{info.explanation}"
+            f"**为什么是疑点**（{info.code} {info.title}，{label('category', info.category)}，"
+            f"{label('severity', flag['severity'])}）：{info.explanation}"
         )
         if flag.get("threshold"):
-            st.caption(f"所用阈值：{flag['threshold']}")
+            plain.note(f"所用阈值：{flag['threshold']}")
         with st.expander("检查说明与示例"):
-            st.markdown(info.doc)
+            st.markdown(info.doc)  # the check's own documentation (trusted, from checks/)

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard import plain
+
 
 def read_choice(key: str, allowed: list[str], default: str | None = None) -> str | None:
     value = st.query_params.get(key)
@@ -17,7 +19,10 @@ def read_choice(key: str, allowed: list[str], default: str | None = None) -> str
         return default
     if value in allowed:
         return value
-    st.warning(f"链接中的参数 {key}={value[:40]!r} 无效，已改用默认值。", icon="⚠️")
+    st.warning(
+        f"链接中的参数 {plain.md(key)} 的值“{plain.md(value[:40])}”无效，已改用默认值。",
+        icon=":material/warning:",
+    )
     del st.query_params[key]
     return default
 
@@ -26,8 +31,10 @@ def read_many(key: str, allowed: list[str]) -> list[str]:
     values = st.query_params.get_all(key)
     good = [v for v in values if v in allowed]
     if len(good) != len(values):
-        bad = [v[:40] for v in values if v not in allowed]
-        st.warning(f"链接中的参数 {key} 含无效值 {bad}，已忽略。", icon="⚠️")
+        bad = "、".join(f"“{plain.md(v[:40])}”" for v in values if v not in allowed)
+        st.warning(
+            f"链接中的参数 {plain.md(key)} 含无效值 {bad}，已忽略。", icon=":material/warning:"
+        )
         write(key, good)
     return good
 

@@ -6,6 +6,8 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from dashboard.failure import MESSAGE
+
 ENTRY = str(ROOT / "dashboard" / "app.py")
 PAGES = [
     "views/overview.py",
@@ -16,6 +18,11 @@ PAGES = [
 ]
 
 
+def _failed(at: AppTest) -> list[str]:
+    """What went wrong: Streamlit's exceptions and the page boundary's error message."""
+    return [e.value for e in at.exception] + [e.value for e in at.error if e.value == MESSAGE]
+
+
 def _open(page: str, **params) -> AppTest:
     at = AppTest.from_file(ENTRY, default_timeout=60)
     at.run()
@@ -23,7 +30,7 @@ def _open(page: str, **params) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not _failed(at), _failed(at)
     return at
 
 
@@ -46,10 +53,10 @@ def test_flags_filters_change_table_and_url():
     total = len(at.dataframe[0].value)
     at.multiselect(key="cat").set_value(["arithmetic"]).run()
     shown = at.dataframe[0].value
-    assert 0 < len(shown) < total and set(shown["类别"]) == {"数字勾稽"}
+    assert 0 < len(shown) < total and set(shown["category"]) == {"数字勾稽"}
     assert at.query_params["cat"] == ["arithmetic"] or at.query_params["cat"] == "arithmetic"
     at.selectbox(key="sev").set_value("high").run()
-    assert set(at.dataframe[0].value["严重程度"]) == {"高"}
+    assert set(at.dataframe[0].value["severity"]) == {"高"}
 
 
 def test_flags_query_params_restore_state():
@@ -65,12 +72,21 @@ def test_flags_query_params_restore_state():
     assert at.text_input(key="q").value == "增长率"
 
 
-def test_department_deep_link_opens_flag_source():
-    at = _open("views/department.py", dept="长沙市工业企业改制服务办公室", year="2023")
-    assert at.selectbox(key="dept").value == "长沙市工业企业改制服务办公室"
+def test_department_deep_link_opens_flag_source(corpus):
+    from checks.engine import run_checks
+
+    flags = run_checks(corpus).flags
+    dept = "长沙市工业企业改制服务办公室"
+    wanted = flags.filter(flags["department"] == dept, flags["subject"] == "工资福利支出").row(
+        0, named=True
+    )
+    at = _open("views/department.py", dept=dept, year="2023", flag=wanted["flag_id"])
+    assert at.selectbox(key="dept").value == dept
     assert any("工资福利支出" in e.label for e in at.expander)
-    flag_id = next(e.label for e in at.expander)  # noqa: F841 - labels exist
-    assert any("原文" in m.value for m in at.markdown)
+    opened = [e for e in at.expander if e.proto.expanded]
+    assert len(opened) == 1 and "工资福利支出" in opened[0].label
+    assert any("原文：" in h.proto.body for h in at.get("html"))
+    assert at.query_params["flag"] == wanted["flag_id"]
 
 
 def test_bad_parameters_fall_back_with_a_note():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from conftest import SAMPLES
 
@@ -57,8 +58,12 @@ def test_flags_filters_and_csv(tmp_path):
         == 0
     )
     rows = _rows(target)
-    assert rows and all(r["category"] == "arithmetic" and r["severity"] == "high" for r in rows)
+    assert rows and all(r["类别代码"] == "arithmetic" and r["严重程度代码"] == "high" for r in rows)
+    assert all(r["类别"] == "数字勾稽" and r["严重程度"] == "高" for r in rows)
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    # a file for auditors: every header Chinese, amounts with 2 decimals at most
+    assert all(not re.search(r"[A-Za-z]", h) for h in rows[0])
+    assert all(re.fullmatch(r"-?\d+\.\d{2}|", r["涉及金额（万元）"]) for r in rows)
     assert (
         main(
             [
@@ -75,7 +80,7 @@ def test_flags_filters_and_csv(tmp_path):
         == 0
     )
     rows = _rows(target)
-    assert rows and {r["department"] for r in rows} == {"长沙市工业和信息化局"}
+    assert rows and {r["部门"] for r in rows} == {"长沙市工业和信息化局"}
 
 
 def test_formula_injection_is_neutralised():

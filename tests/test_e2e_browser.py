@@ -39,10 +39,10 @@ def _expect():
 
 
 def _ready(page):
-    """Wait until Streamlit finished the run (no 'running' status widget, main block present)."""
+    """Wait until Streamlit finished the run (the app's script state, main block present)."""
     page.wait_for_selector('[data-testid="stMain"]')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000
     )
 
 
@@ -87,9 +87,11 @@ def test_department_deep_link_in_new_context(new_page, st_server):
     expect(page.get_by_text("原文：").first).to_be_visible()
     _no_traceback(page)
     _shot(page, "department")
+    page.wait_for_url("**flag=**")  # the opened flag is in the link
     other = new_page()
     other.goto(page.url)
     expect(other.get_by_role("combobox", name="部门")).to_have_value(DEPT)
+    expect(other.get_by_text("原文：").first).to_be_visible()  # reopened, not just the page
 
 
 def test_flags_filter_link_download_matches_cli(new_page, st_server, tmp_path):
@@ -210,8 +212,8 @@ def test_upload_shows_status_and_document(new_page, st_server, e2e_workspace):
         ]
     )
     grid = page.get_by_test_id("stDataFrame").first
-    expect(grid.locator("[role=gridcell]", has_text="✅")).to_be_attached()
-    expect(grid.locator("[role=gridcell]", has_text="❌")).to_be_attached()
+    expect(grid.locator("[role=gridcell]", has_text="正常")).to_be_attached()
+    expect(grid.locator("[role=gridcell]", has_text="读取失败")).to_be_attached()
     expect(page.get_by_text("已上传的文件（2）")).to_be_visible()
     _ready(page)
     _no_traceback(page)

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.data import app_data
+from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, write
 
 st.title("文档与读取情况")
@@ -15,36 +16,26 @@ if docs.height == 0:
     st.stop()
 counts = dict(docs.group_by("status").len().iter_rows())
 st.caption(
-    f"共 {docs.height} 个文件：正常 {counts.get('ok', 0)}，部分读入 {counts.get('partial', 0)}，失败 {counts.get('failed', 0)}。"
+    f"共 {docs.height:,} 个文件：正常 {counts.get('ok', 0):,}，部分读入 {counts.get('partial', 0):,}，"
+    f"读取失败 {counts.get('failed', 0):,}。"
 )
 per_doc = docs.join(
     corpus.budget_lines.group_by("doc_id").len("budget_lines"), on="doc_id", how="left"
 ).join(corpus.indicators.group_by("doc_id").len("indicators"), on="doc_id", how="left")
-st.dataframe(
-    per_doc.select(
-        "source_file",
-        "status",
-        "kind",
-        "department",
-        "region",
-        "year",
-        "budget_lines",
-        "indicators",
-        "message",
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "source_file": "文件",
-        "status": "状态",
-        "kind": "类型",
-        "department": "部门",
-        "region": "地区",
-        "year": st.column_config.NumberColumn("年度", format="%d"),
-        "budget_lines": "预算行",
-        "indicators": "指标行",
-        "message": "说明",
+show(
+    per_doc,
+    {
+        "source_file": Col("文件", pinned=True),
+        "status": Col("状态", vocabulary="status", width="small"),
+        "kind": Col("类型"),
+        "department": Col("部门"),
+        "region": Col("地区"),
+        "year": Col("年度", kind="year", width="small"),
+        "budget_lines": Col("预算行", kind="count", width="small"),
+        "indicators": Col("指标行", kind="count", width="small"),
+        "message": Col("说明", width="large"),
     },
+    key="documents_table",
 )
 names = docs["source_file"].to_list()
 chosen = read_choice("doc", names, None)
@@ -59,10 +50,16 @@ write("doc", chosen)
 if chosen:
     issues = corpus.parse_issues.filter(pl.col("source_file") == chosen)
     if issues.height:
-        st.dataframe(
-            issues.select("severity", "code", "message", "source_line"),
-            hide_index=True,
-            width="stretch",
+        show(
+            issues.with_columns(pl.col("code").alias("title")),
+            {
+                "severity": Col("级别", vocabulary="issue_severity", width="small"),
+                "title": Col("问题", vocabulary="issue"),
+                "message": Col("说明", width="large"),
+                "source_line": Col("行", kind="count", width="small"),
+                "code": Col("代码", width="small"),
+            },
+            key="issues_table",
         )
     else:
         st.success("该文件没有读取问题。")

@@ -3,11 +3,15 @@
 import polars as pl
 import streamlit as st
 
-from checks.base import CATEGORIES, CATEGORY_LABELS, FLAG_COLUMNS, SEVERITY_LABELS
+from checks.base import CATEGORIES
 from checks.filters import filter_flags
+from dashboard import chrome
+from dashboard.auditor_export import flags_for_auditors
 from dashboard.data import app_data
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
+from dashboard.labels import label
 from dashboard.source_view import show_flag
+from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, read_many, read_text, write
 
 st.title("问题清单")
@@ -27,14 +31,31 @@ query = read_text("q")
 
 c = st.columns([2, 1, 2, 1, 2])
 cats = c[0].multiselect(
-    "类别", CATEGORIES, default=cats, format_func=lambda k: CATEGORY_LABELS[k], key="cat"
+    "类别",
+    CATEGORIES,
+    default=cats,
+    format_func=lambda k: label("category", k),
+    placeholder=chrome.SELECT_PLACEHOLDER,
+    select_all=False,
+    key="cat",
 )
 sev = c[1].selectbox(
     "严重程度", sev_options, index=sev_options.index(sev), format_func=sev_labels.get, key="sev"
 )
-depts = c[2].multiselect("部门", departments, default=depts, key="dept")
-yrs = c[3].multiselect("年度", years, default=yrs, key="year")
-query = c[4].text_input("搜索（主题、说明、证据）", value=query, key="q", max_chars=100)
+depts = c[2].multiselect(
+    "部门",
+    departments,
+    default=depts,
+    placeholder=chrome.SELECT_PLACEHOLDER,
+    select_all=False,
+    key="dept",
+)
+yrs = c[3].multiselect(
+    "年度", years, default=yrs, placeholder=chrome.SELECT_PLACEHOLDER, select_all=False, key="year"
+)
+query = c[4].text_input(
+    "搜索（主题、说明、证据）", value=query, key="q", max_chars=100, placeholder="输入关键词"
+)
 for key, value in (
     ("cat", cats),
     ("sev", None if sev == "all" else sev),
@@ -58,49 +79,41 @@ if query:
         | pl.col("message").str.contains(needle, literal=True)
         | pl.col("evidence").str.contains(needle, literal=True)
     )
-export = shown.select(FLAG_COLUMNS)
 
-st.caption(f"共 {shown.height} 条疑点（全部 {flags.height} 条）")
-table = shown.with_columns(
-    pl.col("severity").replace_strict(SEVERITY_LABELS, default="").alias("严重程度"),
-    pl.col("category").replace_strict(CATEGORY_LABELS, default="").alias("类别"),
-).select(
-    "严重程度",
-    "类别",
-    "check_id",
-    "department",
-    "year",
-    "subject",
-    "message",
-    "amount",
-    "source_file",
-    "source_line",
-    "flag_id",
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    height=min(38 * (table.height + 1), 600),
-    column_config={
-        "check_id": "检查",
-        "department": "部门",
-        "year": st.column_config.NumberColumn("年度", format="%d"),
-        "subject": "对象",
-        "message": "说明",
-        "amount": st.column_config.NumberColumn("涉及金额（万元）", format="%.2f"),
-        "source_file": "文件",
-        "source_line": "行",
-        "flag_id": "编号",
+st.caption(f"共 {shown.height:,} 条疑点（全部 {flags.height:,} 条）")
+show(
+    shown,
+    {
+        "severity": Col("严重程度", vocabulary="severity", width="small"),
+        "category": Col("类别", vocabulary="category", width="small"),
+        "check_id": Col("检查", width="small"),
+        "department": Col("部门"),
+        "year": Col("年度", kind="year", width="small"),
+        "subject": Col("对象"),
+        "message": Col("说明", width="large"),
+        "amount": Col("涉及金额（万元）", kind="amount"),
+        "source_file": Col("文件"),
+        "source_line": Col("行", kind="count", width="small"),
+        "flag_id": Col("编号"),
     },
+    height=min(36 * (shown.height + 1) + 3, 600),
+    key="flags_table",
 )
+export = flags_for_auditors(shown)
 d1, d2, _ = st.columns([1, 1, 4])
-d1.download_button("下载 CSV", lambda: to_csv_bytes(export), file_name="flags.csv", mime="text/csv")
+d1.download_button(
+    "下载 CSV",
+    lambda: to_csv_bytes(export, float_precision=2),
+    file_name="问题清单.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
 d2.download_button(
     "下载 Excel",
     lambda: to_xlsx_bytes(export),
-    file_name="flags.xlsx",
+    file_name="问题清单.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
 )
 
 if shown.height:
@@ -109,8 +122,10 @@ if shown.height:
     labels = {
         r[
             "flag_id"
-        ]: f"{r['check_id']} · {r['subject'][:30]} · {r['source_file']}:{r['source_line']}"
-        for r in shown.iter_rows(named=True)
+        ]: f"{r['check_id']} · {(r['subject'] or '')[:30]} · {r['source_file']}:{r['source_line']}"
+        for r in shown.select(
+            "flag_id", "check_id", "subject", "source_file", "source_line"
+        ).iter_rows(named=True)
     }
     pick = st.selectbox(
         "查看疑点原文",

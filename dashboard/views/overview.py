@@ -1,42 +1,129 @@
-"""总览: headline figures, the department ranking by risk, and the charts."""
+"""总览: headline figures, the department ranking by risk, and distribution / top-N charts."""
 
 from urllib.parse import urlencode
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from checks.base import CATEGORIES
+from checks.engine import rank_departments
+from dashboard import charts, chrome, plain
+from dashboard.auditor_export import ranking_for_auditors
 from dashboard.data import app_data
-from dashboard.metrics import headline, totals
-from dashboard.url_state import link_box
+from dashboard.export import to_csv_bytes
+from dashboard.labels import label
+from dashboard.metrics import headline, regions, totals
+from dashboard.numbers import amount, count, rate
+from dashboard.tables import Col, show
+from dashboard.url_state import link_box, read_choice, read_many, write
+
+TOP_CHOICES = ["10", "15", "20", "30"]
 
 st.title("预算绩效自评报告审核总览")
 data = app_data()
 if data.error:
-    st.warning(data.error)
+    st.warning(plain.md(data.error), icon=":material/warning:")
 corpus, run = data.corpus, data.run
 
 if corpus.documents.height == 0:
-    st.info("还没有读入任何报告。用 `budget-audit serve 文件夹` 指定报告所在位置。")
+    st.info(
+        "还没有读入任何报告。可在“上传”页添加报告，或用 budget-audit serve 文件夹 指定报告所在位置。"
+    )
     st.stop()
 
-t = totals(corpus, run.flags)
-cols = st.columns(6)
-cols[0].metric("文档", t["documents"], help=f"其中读取失败 {t['failed']} 个")
-cols[1].metric("部门", t["departments"])
-cols[2].metric("预算（万元）", f"{t['budget']:,.2f}")
-cols[3].metric("执行（万元）", f"{t['actual']:,.2f}")
-cols[4].metric("总体执行率", f"{t['rate']:.2f}%" if t["rate"] is not None else "—")
-cols[5].metric("疑点（高/中/低）", f"{t['high']} / {t['medium']} / {t['low']}")
+where = regions(corpus.documents)
+region_options = sorted(where["region"].drop_nulls().unique().to_list())
+year_options = sorted({str(y) for y in where["year"].drop_nulls().to_list()})
+
+f = st.columns([3, 2, 3, 1])
+chosen_regions = f[0].multiselect(
+    "地区",
+    region_options,
+    default=read_many("region", region_options),
+    placeholder=chrome.SELECT_PLACEHOLDER,
+    select_all=False,
+    key="region",
+)
+chosen_years = f[1].multiselect(
+    "年度",
+    year_options,
+    default=read_many("year", year_options),
+    placeholder=chrome.SELECT_PLACEHOLDER,
+    select_all=False,
+    key="year",
+)
+chosen_cats = f[2].multiselect(
+    "疑点类别",
+    list(CATEGORIES),
+    default=read_many("cat", list(CATEGORIES)),
+    format_func=lambda c: label("category", c),
+    placeholder=chrome.SELECT_PLACEHOLDER,
+    select_all=False,
+    key="cat",
+)
+top = f[3].selectbox(
+    "图表前 N 项",
+    TOP_CHOICES,
+    index=TOP_CHOICES.index(read_choice("top", TOP_CHOICES, "15")),
+    key="top",
+)
+for key, value in (("region", chosen_regions), ("year", chosen_years), ("cat", chosen_cats)):
+    write(key, value)
+write("top", None if top == "15" else top)
+
+# what is in view: departments of the chosen regions and years, flags of the chosen categories
+in_view = where
+if chosen_regions:
+    in_view = in_view.filter(pl.col("region").is_in(chosen_regions))
+if chosen_years:
+    in_view = in_view.filter(pl.col("year").cast(pl.String).is_in(chosen_years))
+keys = in_view.select("department", "year")
+filtered = bool(chosen_regions or chosen_years)
+docs = (
+    corpus.documents.join(keys, on=["department", "year"], how="semi", nulls_equal=True)
+    if filtered
+    else corpus.documents
+)
+flags = run.flags.filter(pl.col("category").is_in(chosen_cats)) if chosen_cats else run.flags
+flags = (
+    flags.join(keys, on=["department", "year"], how="semi", nulls_equal=True) if filtered else flags
+)
+head = headline(corpus)
+head = (
+    head.join(keys, on=["department", "year"], how="semi", nulls_equal=True) if filtered else head
+)
+ranking = rank_departments(corpus, flags) if chosen_cats else run.departments
+if filtered:
+    ranking = ranking.join(
+        keys, on=["department", "year"], how="semi", nulls_equal=True
+    ).with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
+if chosen_cats:
+    ranking = ranking.filter(pl.col("flags") > 0)
+
+t = totals(docs, head, flags)
+row1 = st.columns(4)
+row1[0].metric("文档", count(t["documents"]), help=f"其中读取失败 {t['failed']:,} 个")
+row1[1].metric("部门", count(t["departments"]))
+row1[2].metric("预算（万元）", amount(t["budget"]))
+row1[3].metric("执行（万元）", amount(t["actual"]))
+row2 = st.columns(4)
+row2[0].metric("总体执行率", rate(t["rate"]) or "无")
+row2[1].metric("高风险疑点", count(t["high"]))
+row2[2].metric("中风险疑点", count(t["medium"]))
+row2[3].metric("低风险疑点", count(t["low"]))
 if t["failed"]:
-    st.page_link("views/documents.py", label=f"有 {t['failed']} 个文件未能读取，查看原因")
+    st.page_link(
+        "views/documents.py",
+        label=f"有 {t['failed']:,} 个文件未能读取，查看原因",
+        icon=":material/error:",
+    )
 
 st.subheader("部门风险排名")
 st.caption(
     "风险分 = 疑点严重程度分（高 10、中 3、低 1；每项检查最多计 3 条）+ 5 × log10(涉及金额 + 1)。"
-    "点击“查看 →”打开部门详情和原文。"
+    "点击“查看 →”打开部门详情和原文。" + ("按所选疑点类别重新计分。" if chosen_cats else "")
 )
-ranking = run.departments.with_columns(
+ranking = ranking.join(where, on=["department", "year"], how="left", nulls_equal=True).with_columns(
     pl.struct("department", "year")
     .map_elements(
         lambda r: (
@@ -46,49 +133,51 @@ ranking = run.departments.with_columns(
     )
     .alias("link")
 )
-st.dataframe(
-    ranking.select(
-        "rank",
-        "department",
-        "year",
-        "risk_score",
-        "high",
-        "medium",
-        "low",
-        "amount_flagged",
-        "categories",
-        "link",
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "rank": st.column_config.NumberColumn("排名"),
-        "department": "部门",
-        "link": st.column_config.LinkColumn("详情", display_text="查看 →"),
-        "year": st.column_config.NumberColumn("年度", format="%d"),
-        "risk_score": st.column_config.ProgressColumn(
-            "风险分",
-            min_value=0,
-            max_value=float(max(ranking["risk_score"].max() or 1, 1)),
-            format="%.1f",
-        ),
-        "high": "高",
-        "medium": "中",
-        "low": "低",
-        "amount_flagged": st.column_config.NumberColumn("涉及金额（万元）", format="%.2f"),
-        "categories": "疑点类别",
+show(
+    ranking,
+    {
+        "department": Col("部门", pinned=True, width="medium"),
+        "link": Col("详情", kind="link", pinned=True, width="small"),
+        "rank": Col("排名", kind="count", width="small"),
+        "year": Col("年度", kind="year", width="small"),
+        "region": Col("地区"),
+        "risk_score": Col("风险分", kind="score", width="small"),
+        "high": Col("高", kind="count", width="small"),
+        "medium": Col("中", kind="count", width="small"),
+        "low": Col("低", kind="count", width="small"),
+        "amount_flagged": Col("涉及金额（万元）", kind="amount"),
+        "categories": Col("疑点类别", vocabulary="category", listed=True, width="large"),
     },
+    height=min(36 * (ranking.height + 1) + 3, 422),
+    key="ranking",
+)
+st.download_button(
+    "下载排名（CSV）",
+    lambda: to_csv_bytes(ranking_for_auditors(ranking)),
+    file_name="部门风险排名.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )
 
-head = headline(corpus)
+n = int(top)
 left, right = st.columns(2)
 if head.height:
-    left.plotly_chart(charts.execution_by_department(head), width="stretch")
-    right.plotly_chart(charts.budget_vs_actual(head), width="stretch")
+    left.plotly_chart(charts.execution_distribution(head), width="stretch", config=charts.CONFIG)
+    right.plotly_chart(charts.lowest_execution(head, n), width="stretch", config=charts.CONFIG)
 left, right = st.columns(2)
-if run.flags.filter(pl.col("category") == "balance").height:
-    left.plotly_chart(charts.idle_balances(run.flags), width="stretch")
-if run.flags.height:
-    right.plotly_chart(charts.flags_by_category(run.flags), width="stretch")
-st.page_link("views/flags.py", label="查看全部高风险疑点", query_params={"sev": "high"})
+if head.height:
+    left.plotly_chart(charts.largest_budgets(head, n), width="stretch", config=charts.CONFIG)
+if flags.filter(pl.col("category") == "balance", pl.col("amount").is_not_null()).height:
+    right.plotly_chart(charts.idle_balances(flags, n), width="stretch", config=charts.CONFIG)
+left, right = st.columns(2)
+if flags.height:
+    left.plotly_chart(charts.flags_by_category(flags), width="stretch", config=charts.CONFIG)
+if ranking.height:
+    right.plotly_chart(charts.risk_distribution(ranking), width="stretch", config=charts.CONFIG)
+st.page_link(
+    "views/flags.py",
+    label="查看全部高风险疑点",
+    query_params={"sev": "high"},
+    icon=":material/list:",
+)
 link_box("")

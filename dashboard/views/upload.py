@@ -1,16 +1,19 @@
 """上传: add reports from the browser; they are kept in the workspace and read with the rest."""
 
 import hashlib
+import logging
 import math
-import re
 
 import polars as pl
 import streamlit as st
 
-from checks.base import SEVERITY_LABELS
+from checks.base import SEVERITIES
+from dashboard import plain
 from dashboard.data import app_data
+from dashboard.labels import label
+from dashboard.numbers import count
+from dashboard.tables import Col, show
 from dashboard.workspace import (
-    STATUS_LABELS,
     SUFFIXES,
     UPLOAD_TYPES,
     UploadError,
@@ -24,10 +27,7 @@ from dashboard.workspace import (
 )
 from loaders.limits import MB
 
-
-def _plain(text: str) -> str:
-    """Untrusted text for a Markdown label: every Markdown character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&@])", r"\\\1", text)
+LOG = logging.getLogger("budget_audit.dashboard")
 
 
 def _delete(name: str) -> None:
@@ -43,16 +43,17 @@ st.caption(
     f"每个文件读取不超过 {limits.max_seconds:g} 秒。"
 )
 if limits_note:
-    st.warning(limits_note, icon="⚠️")
+    st.warning(plain.md(limits_note), icon=":material/warning:")
 try:
-    folder = uploads_dir()
-except UploadError as exc:
-    st.error(f"{exc}。请检查工作目录设置（BUDGET_AUDIT_WORKSPACE）。")
+    uploads_dir()
+except UploadError as exc:  # the message names the server's folder: log it, do not show it
+    LOG.error("uploads folder unusable: %s", exc)
+    st.error("服务器上的上传目录不可用，暂时不能上传。请联系管理员检查工作目录设置。")
     st.stop()
-st.caption(f"上传的文件保存在 {folder}，重启后仍在，并与其他报告一起出现在各页面。")
+st.caption("上传的文件保存在服务器的工作目录中，重启后仍在，并与其他报告一起出现在各页面。")
 
 if notice := st.session_state.pop("upload_notice", None):
-    st.success(notice)
+    st.success(plain.md(notice))
 
 round_no = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(
@@ -77,37 +78,81 @@ flags = data.run.flags
 results = st.session_state.get("upload_results") or []
 if results:
     st.subheader("本次上传")
-    st.dataframe(
-        pl.DataFrame([r.row() for r in results]),
-        hide_index=True,
-        width="stretch",
+    rows = pl.DataFrame(
+        [
+            {
+                "file": r.row()["文件"],
+                "format": r.suffix.lstrip(".").upper(),
+                "size": size_text(r.size),
+                "status": r.status,
+                "department": r.department,
+                "year": r.year,
+                "budget_lines": r.budget_lines,
+                "indicators": r.indicators,
+                "issues": len(r.issues),
+                "message": r.message,
+            }
+            for r in results
+        ],
+        schema={
+            "file": pl.String,
+            "format": pl.String,
+            "size": pl.String,
+            "status": pl.String,
+            "department": pl.String,
+            "year": pl.Int32,
+            "budget_lines": pl.Int64,
+            "indicators": pl.Int64,
+            "issues": pl.Int64,
+            "message": pl.String,
+        },
+    )
+    show(
+        rows,
+        {
+            "file": Col("文件"),
+            "format": Col("格式", width="small"),
+            "size": Col("大小", width="small"),
+            "status": Col("状态", vocabulary="status", width="small"),
+            "department": Col("部门"),
+            "year": Col("年度", kind="year", width="small"),
+            "budget_lines": Col("预算行数", kind="count", width="small"),
+            "indicators": Col("指标数", kind="count", width="small"),
+            "issues": Col("问题数", kind="count", width="small"),
+            "message": Col("说明", width="large"),
+        },
         key="upload_status",
     )
     for r in results:
-        row = r.row()
-        label = f"{row['状态']} {_plain(row['文件'])}：读取问题 {len(r.issues)} 条"
-        with st.expander(label, expanded=r.status == "failed"):
+        title = f"{label('status', r.status)} {r.row()['文件']}：读取问题 {len(r.issues):,} 条"
+        with st.expander(plain.md(title), expanded=r.status == "failed"):
             if r.issues:
-                st.dataframe(
-                    pl.DataFrame(
-                        [
-                            {
-                                "级别": i.get("severity") or "",
-                                "代码": i.get("code") or "",
-                                "说明": i.get("message") or "",
-                                "行号": str(i.get("source_line") or ""),
-                            }
-                            for i in r.issues
-                        ],
-                        schema={
-                            "级别": pl.String,
-                            "代码": pl.String,
-                            "说明": pl.String,
-                            "行号": pl.String,
-                        },
-                    ),
-                    hide_index=True,
-                    width="stretch",
+                issues = pl.DataFrame(
+                    [
+                        {
+                            "severity": i.get("severity"),
+                            "code": i.get("code"),
+                            "message": i.get("message"),
+                            "source_line": i.get("source_line"),
+                        }
+                        for i in r.issues
+                    ],
+                    schema={
+                        "severity": pl.String,
+                        "code": pl.String,
+                        "message": pl.String,
+                        "source_line": pl.Int64,
+                    },
+                )
+                show(
+                    issues.with_columns(pl.col("code").alias("title")),
+                    {
+                        "severity": Col("级别", vocabulary="issue_severity", width="small"),
+                        "title": Col("问题", vocabulary="issue"),
+                        "message": Col("说明", width="large"),
+                        "source_line": Col("行号", kind="count", width="small"),
+                        "code": Col("代码", width="small"),
+                    },
                 )
             else:
                 st.success("该文件没有读取问题。")
@@ -118,9 +163,9 @@ if results:
         st.subheader("这些文件的疑点")
         by_sev = dict(batch.group_by("severity").len().iter_rows())
         cols = st.columns(4)
-        cols[0].metric("疑点", batch.height)
-        for col, sev in zip(cols[1:], ("high", "medium", "low"), strict=True):
-            col.metric(SEVERITY_LABELS[sev], by_sev.get(sev, 0))
+        cols[0].metric("疑点", count(batch.height))
+        for col, sev in zip(cols[1:], SEVERITIES, strict=True):
+            col.metric(f"{label('severity', sev)}风险", count(by_sev.get(sev, 0)))
         depts = sorted(batch["department"].drop_nulls().unique().to_list())
         links = st.columns(2)
         with links[0]:
@@ -150,12 +195,12 @@ else:
         try:
             size = size_text(path.stat().st_size)
         except OSError:
-            size = "—"
+            size = ""
         c = st.columns([5, 2, 2, 1, 1], vertical_alignment="center")
         c[0].text(path.name)
-        c[1].text(STATUS_LABELS.get(doc.get("status"), "—"))
+        c[1].text(label("status", doc.get("status")) or "未读入")
         c[2].text(size)
-        c[3].text(str(per_file.get(source, 0)))
+        c[3].text(count(per_file.get(source, 0)))
         c[4].button(
             "删除",
             key="del_" + hashlib.sha256(path.name.encode()).hexdigest()[:16],
