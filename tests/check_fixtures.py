@@ -5,7 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from loaders import model
+from loaders.blocks import text_to_blocks
 from loaders.pipeline import Corpus
+from loaders.prose_figures import prose_figures
 
 DOC = {"doc_id": "d1", "source_file": "fixture.txt", "department": "测试局", "year": 2023}
 
@@ -61,6 +63,15 @@ def narrative(section, text, **kw):
     return row
 
 
+def _figures(texts: dict[str, list[str]]) -> list[dict]:
+    """The prose figures the loader would read from the given lines."""
+    out = []
+    for doc_id, lines in texts.items():
+        rows, _ = prose_figures(text_to_blocks("\n".join(lines)))
+        out += [{**r, "doc_id": doc_id, "source_file": DOC["source_file"]} for r in rows]
+    return out
+
+
 def corpus(budget=(), indicators=(), narratives=(), texts=None, docs=None) -> Corpus:
     docs = docs or [
         {
@@ -75,6 +86,7 @@ def corpus(budget=(), indicators=(), narratives=(), texts=None, docs=None) -> Co
     ]
     return Corpus(
         documents=model.frame(docs, model.DOCUMENTS),
+        prose_figures=model.frame(_figures(texts or {}), model.PROSE_FIGURES),
         budget_lines=model.frame(list(budget), model.BUDGET_LINES),
         indicators=model.frame(list(indicators), model.INDICATORS),
         narratives=model.frame(list(narratives), model.NARRATIVES),
