@@ -1,4 +1,4 @@
-"""``budget-audit`` command line: scan reports, list flags, serve the dashboard, review."""
+"""``budget-audit`` command line: scan reports, list flags, write a briefing, serve the dashboard, review."""
 
 from __future__ import annotations
 
@@ -160,8 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_options(flags)
     flags.set_defaults(func=cmd_flags)
 
+    from cli.brief import add_parser as add_brief
     from tools.synth import add_parser as add_synth
 
+    add_brief(sub)
     add_synth(sub)
     from cli.review import add_parsers as add_review
 
