@@ -243,3 +243,33 @@ def test_upload_shows_status_and_document(new_page, st_server, e2e_workspace):
     assert list((e2e_workspace / "uploads").iterdir()) == []
     page.goto(f"{st_server}/documents")
     expect(page.get_by_text("共 5 个文件")).to_be_visible()
+
+
+def test_department_briefing_download_matches_cli(new_page, st_server, tmp_path):
+    """下载简报 on the 部门 page gives the document ``budget-audit brief`` writes."""
+    import re
+
+    from docx_reading import open_docx, text_lines
+
+    from cli.main import main
+
+    page = new_page()
+    page.goto(f"{st_server}/department?dept={quote(DEPT)}&year=2022")
+    expect = _expect()
+    expect(page.get_by_role("combobox", name="部门")).to_have_value(DEPT)
+    _ready(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载简报").click()
+    download = info.value
+    assert download.suggested_filename == f"{DEPT}2022年度审核简报.docx"
+    shown = text_lines(open_docx(Path(download.path())))
+    out = tmp_path / "cli.docx"
+    assert main(["brief", DEPT, str(SAMPLES), "--year", "2022", "--out", str(out)]) == 0
+    cli = text_lines(open_docx(out))
+
+    def undated(lines):  # generated a few seconds apart, possibly either side of midnight
+        return [re.sub(r"生成日期：\d+年\d+月\d+日", "生成日期：", line) for line in lines]
+
+    assert undated(shown) == undated(cli)
+    assert len(shown) > 500 and shown[0] == DEPT + "\n2022年度预算绩效审核简报"
+    _no_traceback(page)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from checks.base import CATEGORIES, SEVERITIES
 from dashboard import plain
+from dashboard.briefing_download import briefing_button
 from dashboard.data import app_data, departments
 from dashboard.labels import label
 from dashboard.numbers import count, score
@@ -101,6 +102,7 @@ for doc in docs.iter_rows(named=True):
         f"读取状态：{label('status', doc['status'])}"
         + (f"（{doc['message']}）" if doc["message"] else "")
     )
+briefing_button(data, dept, year)
 
 tab_codes = list(TABS)
 counts = {
