@@ -104,8 +104,13 @@ def test_summary_states_the_reports_total_and_counts(corpus, run):
     review = pairs(tables(blocks)[2])
     assert review["已审核"] == "0 条（属实 0 条，误报 0 条，已整改 0 条）"
     assert review["待审核"] == f"{flags.height} 条"
-    appendix = section(document, "附录：解析问题")
-    assert appendix[0].text == "读取本部门的文件时没有遇到解析问题。"
+    (appendix,) = tables(section(document, "附录：解析问题"))
+    issues = corpus.parse_issues.filter(pl.col("source_file") == "004_8408bbae33fc7234.txt")
+    grid = [[c.text for c in r.cells] for r in appendix.rows]
+    assert len(grid) == issues.height + 1 > 1
+    for row, issue in zip(grid[1:], issues.sort("source_line").iter_rows(named=True), strict=True):
+        assert row[0] == issue["source_file"] and row[1] == str(issue["source_line"])
+        assert row[3] in {"错误", "警告", "提示"} and row[4] == issue["message"]
 
 
 def test_pdf_findings_name_their_page(tmp_path):
