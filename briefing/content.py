@@ -18,10 +18,11 @@ from briefing.inputs import (
     BriefingInputs,
     finding_rows,
 )
-from briefing.numbers import amount, rate
 from checks.base import CATEGORIES, CATEGORY_LABELS, SEVERITIES, SEVERITY_LABELS
 from dashboard.metrics import headline
+from dashboard.numbers import amount, rate
 from loaders import issues
+from review.annotate import UNREVIEWED
 
 ONLY = ("confirmed", "open")
 SCOPES = {
@@ -29,7 +30,6 @@ SCOPES = {
     "confirmed": "仅审核属实的问题（含已整改）",
     "open": "仅尚未审核的问题（含标为待核实的）",
 }
-UNREVIEWED = "未审核"
 FORMAT_LABELS = {
     "text": "文本",
     "docx": "Word",
@@ -105,7 +105,7 @@ def assemble(
         inputs.findings.filter(pl.col("department") == department, pl.col("year") == year)
     )
     decisions = _decisions(inputs, findings["finding_id"].to_list())
-    statuses = [decisions.get(fid, {}).get("status") for fid in findings["finding_id"]]
+    statuses = [_current(decisions.get(fid)) for fid in findings["finding_id"]]
     keep = [_in_scope(status, only) for status in statuses]
     listed = findings.filter(pl.Series(keep, dtype=pl.Boolean))
     explained = "explained" in findings.columns
@@ -143,6 +143,13 @@ def _in_scope(status: str | None, only: str | None) -> bool:
     if only == "open":
         return status is None or status == OPEN_STATUS
     return True
+
+
+def _current(decision: dict | None) -> str | None:
+    """The status that holds for the finding as it is now (none for an earlier version's)."""
+    if not decision or decision.get("outdated"):
+        return None
+    return decision.get("status")
 
 
 def _decisions(inputs: BriefingInputs, finding_ids: list[str]) -> dict[str, dict]:
@@ -268,9 +275,12 @@ def _entry(
     ]
     if explained:
         facts.append(("报告中的说明", _explained(row)))
-    status = decision.get("status") or UNREVIEWED
+    status = _current(decision) or UNREVIEWED
+    shown = status
+    if decision.get("outdated"):
+        shown = f"{UNREVIEWED}（数字变化前的早期版本曾定为“{decision.get('status')}”）"
     facts += [
-        ("审核状态", status),
+        ("审核状态", shown),
         ("审核意见", decision.get("note") or ""),
         ("审核人", _reviewer(decision)),
     ]

@@ -7,7 +7,7 @@
   ``flag_id``; several flags sharing a ``finding_id`` are one finding (the first row leads);
 - the checks' metadata: code → title and explanation (``checks/registry.py``);
 - a decisions lookup: finding ids → status, note, reviewer and time (empty when no review
-  store is configured).
+  store is configured; :mod:`briefing.review_source` reads the review store).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import polars as pl
 
 from checks.registry import BY_CODE
 from loaders.model import Corpus
+from review.annotate import DECIDED
 
 DECISIONS = {
     "finding_id": pl.String,
@@ -27,10 +28,11 @@ DECISIONS = {
     "note": pl.String,
     "reviewer": pl.String,
     "decided_at": pl.Datetime("us", "UTC"),
+    "outdated": pl.Boolean,  # decided on an earlier version of the finding (other figures)
 }
-OPEN_STATUS = "待核实"
+OPEN_STATUS = "待核实"  # looked at, still to be checked: open
 CONFIRMED_STATUSES = ("属实", "已整改")  # 已整改: found true, and the department has corrected it
-DECIDED_STATUSES = ("属实", "误报", "已整改")
+DECIDED_STATUSES = DECIDED  # 属实, 误报, 已整改
 
 
 class DecisionLookup(Protocol):
@@ -46,6 +48,8 @@ def no_decisions(finding_ids: Sequence[str]) -> pl.DataFrame:
 
 def decisions_from(frame: pl.DataFrame) -> DecisionLookup:
     """A lookup over a frame of decisions (a review store's table, an imported CSV, a test)."""
+    if "outdated" not in frame.columns:
+        frame = frame.with_columns(pl.lit(False).alias("outdated"))
     missing = [c for c in DECISIONS if c not in frame.columns]
     if missing:
         raise ValueError(f"decisions lack columns: {', '.join(missing)}")

@@ -9,8 +9,12 @@ from pathlib import Path
 import polars as pl
 
 from briefing import BriefingInputs, build_docx
+from briefing.review_source import review_decisions
 from checks.settings import RulesError
 from cli.main import _checks, _load, _reading_options, _report_failures
+from cli.review import _database_options, _workspace
+from review.annotate import keyed
+from review.store import ReviewError
 
 
 def add_parser(sub) -> None:
@@ -25,6 +29,7 @@ def add_parser(sub) -> None:
     )
     only.add_argument("--only-open", action="store_true", help="只列尚未审核（含待核实）的问题")
     brief.add_argument("--rules", help="自定义阈值文件（TOML）")
+    _database_options(brief)  # where the review decisions are (--db, --workspace)
     _reading_options(brief)
     brief.set_defaults(func=cmd_brief)
 
@@ -63,7 +68,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
         return 2
     department, year = chosen
     only = "confirmed" if args.only_confirmed else "open" if args.only_open else None
-    data = build_docx(BriefingInputs(corpus, run.flags), department, year, only)
+    findings = keyed(run.flags)
+    try:
+        decisions = review_decisions(findings, args.db, _workspace(args))
+    except ReviewError as exc:
+        print(f"[审核数据库] {exc}", file=sys.stderr)
+        return 2
+    data = build_docx(BriefingInputs(corpus, findings, decisions), department, year, only)
     out = Path(args.out or f"{department}{year}年度审核简报.docx")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

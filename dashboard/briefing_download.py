@@ -5,7 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from briefing import BriefingInputs, build_docx
+from briefing.review_source import review_decisions
 from dashboard.data import AppData
+from loaders.workspace import workspace_dir
+from review.annotate import keyed
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -14,13 +17,20 @@ def file_name(department: str, year: int) -> str:
     return f"{department}{year}年度审核简报.docx"
 
 
+def briefing_bytes(data: AppData, department: str, year: int) -> bytes:
+    """The document ``budget-audit brief`` writes for the same files, with the stored decisions."""
+    findings = keyed(data.run.flags)
+    decisions = review_decisions(findings, None, workspace_dir())  # BUDGET_AUDIT_DB from serve --db
+    return build_docx(BriefingInputs(data.corpus, findings, decisions), department, year)
+
+
 def briefing_button(data: AppData, department: str, year: int | None) -> None:
     """A download button whose bytes are built only when it is clicked (no rerun of the page)."""
     if year is None:
         return
     st.download_button(
         "下载简报",
-        data=lambda: build_docx(BriefingInputs(data.corpus, data.run.flags), department, year),
+        data=lambda: briefing_bytes(data, department, year),
         file_name=file_name(department, year),
         mime=DOCX_MIME,
         on_click="ignore",

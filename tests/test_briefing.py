@@ -20,11 +20,13 @@ from docx_reading import findings, headings, open_docx, pairs, section, tables, 
 from briefing import BriefingInputs, build_docx, decisions_from, no_decisions
 from briefing.content import assemble
 from briefing.inputs import DECISIONS, finding_rows
-from briefing.numbers import amount, rate
 from checks.base import FLAGS, make_flag
 from checks.engine import run_checks
 from checks.registry import BY_CODE
+from dashboard.numbers import amount
 from loaders.model import DOCUMENTS, PARSE_ISSUES, Corpus, frame
+from review.annotate import keyed
+from review.store import Finding, open_store
 
 SECTIONS = ["一、基本情况", "二、总体情况", "三、问题明细", "附录：解析问题"]
 D004 = "长沙市工业和信息化局"
@@ -35,6 +37,12 @@ _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 @pytest.fixture(scope="module")
 def run(corpus):
     return run_checks(corpus)
+
+
+@pytest.fixture(scope="module")
+def keyed_flags(run):
+    """The flags with the review store's keys, as the command and the page pass them."""
+    return keyed(run.flags)
 
 
 def _brief(corpus, flags, department, year, decisions=no_decisions, only=None):
@@ -53,15 +61,26 @@ def _quoted(line: str) -> str:
 # ---- the real samples -------------------------------------------------------------------
 
 
-def test_every_department_lists_every_finding_with_figures_and_source(corpus, run):
+def test_every_department_lists_every_finding_with_figures_and_source(corpus, run, keyed_flags):
     pairs_ = run.departments.select("department", "year").rows()
     assert len(pairs_) == 5
+    grouped = 0
     for department, year in pairs_:
-        document = _brief(corpus, run.flags, department, year)
+        document = _brief(corpus, keyed_flags, department, year)
         assert headings(document, 1) == SECTIONS
-        expected = _department_findings(run.flags, department, year)
+        expected = _department_findings(keyed_flags, department, year)
         shown = findings(document)
         assert len(shown) == expected.height > 0, department
+        # every flag is a finding's lead or listed among its other places
+        by_id = dict(zip(expected["finding_id"], shown, strict=True))
+        for flag in keyed_flags.filter(
+            pl.col("department") == department, pl.col("year") == year
+        ).iter_rows(named=True):
+            facts = by_id[flag["finding_id"]].facts
+            lead = facts["出处"].startswith(f"{flag['source_file']} 第{flag['source_line']}行")
+            other = f"{flag['check_id']} {flag['source_file']}:{flag['source_line']}"
+            grouped += not lead
+            assert lead or other in facts["其他位置"], (flag["check_id"], flag["source_line"])
         for row, entry in zip(expected.iter_rows(named=True), shown, strict=True):
             check = BY_CODE[row["check_id"]].CHECK
             assert row["check_id"] in entry.heading and row["subject"] in entry.heading
@@ -83,10 +102,11 @@ def test_every_department_lists_every_finding_with_figures_and_source(corpus, ru
         files = [r.cells[0].text for r in tables(section(document, "一、基本情况"))[1].rows[1:]]
         docs = corpus.documents.filter(pl.col("department") == department, pl.col("year") == year)
         assert files == docs["source_file"].to_list()
+    assert grouped == keyed_flags.height - keyed_flags["finding_id"].n_unique() > 0
 
 
-def test_summary_states_the_reports_total_and_counts(corpus, run):
-    document = _brief(corpus, run.flags, D004, 2022)
+def test_summary_states_the_reports_total_and_counts(corpus, keyed_flags):
+    document = _brief(corpus, keyed_flags, D004, 2022)
     blocks = section(document, "二、总体情况")
     money, by_category = pairs(tables(blocks)[0]), tables(blocks)[1]
     assert money["全年预算"] == "85,578.49 万元"
@@ -95,7 +115,7 @@ def test_summary_states_the_reports_total_and_counts(corpus, run):
     assert money["取数"].startswith("004_8408bbae33fc7234.txt 第21行")
     grid = [[c.text for c in r.cells] for r in by_category.rows]
     assert grid[0] == ["类别", "高", "中", "低", "合计"]
-    flags = run.flags.filter(pl.col("department") == D004, pl.col("year") == 2022)
+    flags = _department_findings(keyed_flags, D004, 2022)
     assert grid[-1] == [
         "合计",
         *(str(flags.filter(pl.col("severity") == s).height) for s in ("high", "medium", "low")),
@@ -142,14 +162,14 @@ def _decided(ids: list[str], statuses: list[str]) -> pl.DataFrame:
             "reviewer": ["张敏", "李强", "王芳", "赵磊"][: len(ids)],
             "decided_at": [datetime(2025, 3, 1, 6, 5 + i, tzinfo=UTC) for i in range(len(ids))],
         },
-        schema=DECISIONS,
+        schema={k: v for k, v in DECISIONS.items() if k != "outdated"},
     )
 
 
-def test_decisions_show_on_each_finding_and_in_the_summary(corpus, run):
-    ids = _department_findings(run.flags, D003, 2023)["finding_id"].to_list()
+def test_decisions_show_on_each_finding_and_in_the_summary(corpus, keyed_flags):
+    ids = _department_findings(keyed_flags, D003, 2023)["finding_id"].to_list()
     decisions = _decided(ids[:4], ["属实", "误报", "已整改", "待核实"])
-    document = _brief(corpus, run.flags, D003, 2023, decisions_from(decisions))
+    document = _brief(corpus, keyed_flags, D003, 2023, decisions_from(decisions))
     shown = findings(document)
     for i, status in enumerate(["属实", "误报", "已整改", "待核实"]):
         assert shown[i].facts["审核状态"] == status
@@ -162,10 +182,10 @@ def test_decisions_show_on_each_finding_and_in_the_summary(corpus, run):
     assert review["待审核"] == f"{len(ids) - 3} 条（其中标为待核实 1 条）"
 
 
-def test_only_confirmed_and_only_open(corpus, run):
-    ids = _department_findings(run.flags, D003, 2023)["finding_id"].to_list()
+def test_only_confirmed_and_only_open(corpus, keyed_flags):
+    ids = _department_findings(keyed_flags, D003, 2023)["finding_id"].to_list()
     lookup = decisions_from(_decided(ids[:4], ["属实", "误报", "已整改", "待核实"]))
-    inputs = BriefingInputs(corpus, run.flags, lookup)
+    inputs = BriefingInputs(corpus, keyed_flags, lookup)
     confirmed = assemble(inputs, D003, 2023, "confirmed")
     assert [f.finding_id for f in confirmed.findings] == [ids[0], ids[2]]
     assert (
@@ -181,9 +201,57 @@ def test_only_confirmed_and_only_open(corpus, run):
     assert pairs(tables(section(document, "二、总体情况"))[2])["已审核"].startswith("3 条")
 
 
+def test_decisions_made_in_the_review_store_reach_the_briefing(
+    review_db, corpus, keyed_flags, tmp_path
+):
+    """Decide through the review store, write the briefing with ``brief --db``, read it back."""
+    from cli.main import main
+
+    rows = list(_department_findings(keyed_flags, D003, 2023).iter_rows(named=True))
+    store = open_store(review_db, tmp_path)
+    try:
+        for row, status, who in zip(
+            rows[:3], ["属实", "误报", "已整改"], ["张敏", "李强", "王芳"], strict=True
+        ):
+            store.set_decision(Finding.from_row(row), status, f"{who}：<b>已核对</b> & 存档", who)
+        # a decision on an earlier version of the fourth finding (same topic, other figures)
+        earlier = Finding.from_row({**rows[3], "finding_id": "0" * 16, "message": "旧的数字 1.00"})
+        store.set_decision(earlier, "误报", "早先的判断", "赵磊")
+    finally:
+        store.close()
+    out = tmp_path / "简报.docx"
+    args = ["brief", D003, str(SAMPLES), "--year", "2023", "--db", review_db, "--out", str(out)]
+    assert main(args) == 0
+    shown = findings(open_docx(out))
+    assert [f.facts["审核状态"] for f in shown[:4]] == [
+        "属实",
+        "误报",
+        "已整改",
+        "未审核（数字变化前的早期版本曾定为“误报”）",
+    ]
+    assert shown[0].facts["审核意见"] == "张敏：<b>已核对</b> & 存档"
+    assert shown[1].facts["审核人"].startswith("李强（") and "北京时间" in shown[1].facts["审核人"]
+    assert shown[3].facts["审核人"].startswith("赵磊（")
+    assert {f.facts["审核状态"] for f in shown[4:]} == {"未审核"}
+    review = pairs(tables(section(open_docx(out), "二、总体情况"))[2])
+    assert review["已审核"] == "3 条（属实 1 条，误报 1 条，已整改 1 条）"
+    assert main([*args, "--only-confirmed"]) == 0
+    assert [f.facts["审核状态"] for f in findings(open_docx(out))] == ["属实", "已整改"]
+    assert main([*args, "--only-open"]) == 0
+    assert len(findings(open_docx(out))) == len(rows) - 3
+
+
+def test_no_store_means_no_decisions_and_nothing_created(tmp_path, monkeypatch):
+    from briefing.review_source import open_review_store
+
+    monkeypatch.delenv("BUDGET_AUDIT_DB", raising=False)
+    assert open_review_store(None, tmp_path) is None
+    assert not (tmp_path / "review.sqlite").exists()
+
+
 def test_decisions_for_other_findings_are_ignored(corpus, run):
     lookup = decisions_from(_decided(["not-a-finding"], ["属实"]))
-    document = _brief(corpus, run.flags, D004, 2022, lookup)
+    document = _brief(corpus, run.flags, D004, 2022, lookup)  # today's flag_id keys work too
     assert {f.facts["审核状态"] for f in findings(document)} == {"未审核"}
 
 
@@ -421,14 +489,6 @@ def test_generated_date_and_scope_line(corpus, run):
     assert briefing.generated == "2025年03月01日"
     document = open_docx(build_docx(BriefingInputs(corpus, run.flags), D004, 2022, "open"))
     assert "范围：仅尚未审核的问题（含标为待核实的）" in text_lines(document)[1]
-
-
-def test_number_format():
-    assert amount(633.3800000000001) == "633.38"
-    assert amount(85578.49, unit=True) == "85,578.49 万元"
-    assert amount(-0.001) == "0.00"
-    assert amount(None) == "" and amount(float("nan")) == ""
-    assert rate(84.5712) == "84.57%"
 
 
 # ---- the command ------------------------------------------------------------------------
