@@ -48,6 +48,11 @@ def figures(text: str | None) -> list[str]:
     return [n.replace(",", "") for n in _NUMBER.findall(normalise(text))]
 
 
+def figures_text(text: str | None) -> str:
+    """The figures as one string ("4.00 · 3.27 · 81.75 · 90"), stored with a decision."""
+    return " · ".join(figures(text))
+
+
 def _digest(*parts: object) -> str:
     joined = "\x1f".join("" if p is None else str(p) for p in (KEY_VERSION, *parts))
     return hashlib.sha256(joined.encode()).hexdigest()[:16]

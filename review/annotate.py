@@ -1,16 +1,17 @@
 """Put the stored decisions next to the current findings.
 
-A finding whose key has a decision shows it. A finding whose key is new but whose topic
-(same department, year, check, subject and wording, other figures) was decided shows that
-decision marked as for an earlier version (``review_outdated``), with the figures it was
-made on, until someone decides again. Everything else is 未审核.
+A finding whose key has a decision made on the same figures shows it. The decision is
+marked as for an earlier version (``review_outdated``, with the figures it was made on)
+when the figures differ, or when the key is new but its topic (same department, year,
+check, subject and wording, other figures) was decided; the finding itself counts as
+未审核 until someone decides again. Everything else is 未审核.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from checks.finding_key import with_finding_keys
+from checks.finding_key import figures_text, with_finding_keys
 from review.schema import STATUSES
 
 UNREVIEWED = "未审核"
@@ -19,13 +20,15 @@ STATES = (UNREVIEWED, *STATUSES)  # what a finding's review_status can be
 FILTERS = (*STATES, OUTDATED)  # what the status filters offer
 DECIDED = ("属实", "误报", "已整改")  # a current decision other than 待核实
 REVIEW_COLUMNS = {
-    "review_status": pl.String,
-    "review_outdated": pl.Boolean,
+    "review_status": pl.String,  # current decision, or 未审核
+    "review_outdated": pl.Boolean,  # a decision exists, made on other figures
+    "earlier_status": pl.String,  # that decision's status
     "review_note": pl.String,
     "reviewer": pl.String,
     "decided_at": pl.Datetime("us", "UTC"),
     "decided_figures": pl.String,
 }
+_DECISION = ("status", "note", "reviewer", "decided_at", "figures")
 
 
 def keyed(flags: pl.DataFrame) -> pl.DataFrame:
@@ -38,38 +41,44 @@ def keyed(flags: pl.DataFrame) -> pl.DataFrame:
 def with_decisions(flags: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
     """``flags`` (keyed) with the review columns of :data:`REVIEW_COLUMNS`."""
     flags = keyed(flags).drop([c for c in REVIEW_COLUMNS if c in flags.columns])
-    chosen = decisions.select(
-        "finding_id", "topic_id", "status", "note", "reviewer", "decided_at", "figures"
-    )
-    exact = chosen.drop("topic_id").rename({"finding_id": "_exact"})
+    exact = decisions.select("finding_id", *(pl.col(c).alias(f"{c}_x") for c in _DECISION))
     by_topic = (
-        chosen.sort("decided_at")
+        decisions.sort("decided_at")
         .group_by("topic_id")
-        .agg(pl.all().last())
-        .drop("finding_id")
-        .rename(lambda c: c if c == "topic_id" else f"{c}_t")
+        .agg(pl.col(c).last().alias(f"{c}_t") for c in _DECISION)
     )
-    out = flags.join(
-        exact, left_on="finding_id", right_on="_exact", how="left", coalesce=False
-    ).join(by_topic, on="topic_id", how="left")
-    outdated = pl.col("_exact").is_null() & pl.col("status_t").is_not_null()
+    out = (
+        flags.with_columns(
+            pl.col("message").map_elements(figures_text, return_dtype=pl.String).alias("_figures")
+        )
+        .join(exact, on="finding_id", how="left")
+        .join(by_topic, on="topic_id", how="left")
+    )
+    has_exact = pl.col("status_x").is_not_null()
+    same_figures = (
+        pl.col("figures_x").is_null()  # unknown (an import without figures): trust the key
+        | (pl.col("figures_x") == "")
+        | (pl.col("figures_x") == pl.col("_figures"))
+    )
+    current = has_exact & same_figures
+    use_exact = has_exact  # an exact key wins over a topic match, even when outdated
 
-    def pick(column: str) -> pl.Expr:
-        exact = pl.col("_exact").is_not_null()
-        return pl.when(exact).then(pl.col(column)).otherwise(pl.col(f"{column}_t"))
+    def chosen(column: str) -> pl.Expr:
+        return pl.when(use_exact).then(pl.col(f"{column}_x")).otherwise(pl.col(f"{column}_t"))
 
+    outdated = ~current & chosen("status").is_not_null()
     return out.with_columns(
-        pl.when(pl.col("_exact").is_not_null())
-        .then(pl.col("status"))
+        pl.when(current)
+        .then(pl.col("status_x"))
         .otherwise(pl.lit(UNREVIEWED))
         .alias("review_status"),
         outdated.alias("review_outdated"),
-        pick("note").alias("review_note"),
-        pick("reviewer").alias("reviewer"),
-        pick("decided_at").alias("decided_at"),
-        pick("figures").alias("decided_figures"),
-        pl.when(outdated).then(pl.col("status_t")).otherwise(None).alias("_earlier"),
-    ).select(*flags.columns, *REVIEW_COLUMNS, pl.col("_earlier").alias("earlier_status"))
+        pl.when(outdated).then(chosen("status")).otherwise(None).alias("earlier_status"),
+        chosen("note").alias("review_note"),
+        chosen("reviewer").alias("reviewer"),
+        chosen("decided_at").alias("decided_at"),
+        chosen("figures").alias("decided_figures"),
+    ).select(*flags.columns, *REVIEW_COLUMNS)
 
 
 def status_label(row: dict) -> str:

@@ -58,7 +58,7 @@ class Finding:
     @classmethod
     def from_row(cls, row: dict) -> Finding:
         """From a flags / findings row that carries ``finding_id`` and ``topic_id``."""
-        from checks.finding_key import figures
+        from checks.finding_key import figures_text
 
         return cls(
             finding_id=row["finding_id"],
@@ -68,7 +68,7 @@ class Finding:
             check_id=row.get("check_id"),
             subject=row.get("subject"),
             summary=row.get("message"),
-            figures=" · ".join(figures(row.get("message"))),
+            figures=figures_text(row.get("message")),
         )
 
 

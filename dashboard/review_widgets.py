@@ -1,0 +1,241 @@
+"""Review decisions in the dashboard: sign-in, the decision panel, status filter, exports.
+
+The panel is a fragment: a click on a status button records the decision and reruns
+only that panel, never the page and its list. The reviewer is the signed-in user on a
+shared dashboard, or a name asked once per browser session on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+import streamlit as st
+
+from dashboard.url_state import read_many, write
+from dashboard.workspace import workspace_dir
+from review.access import Throttle, sign_in_required
+from review.annotate import FILTERS, OUTDATED, keyed, progress, status_labels, with_decisions
+from review.schema import STATUSES
+from review.store import Finding, ReviewError, ReviewStore, database_url
+from review.users import Users
+
+STATUS_PARAM = "status"  # URL parameter of the status filter (部门, 问题清单)
+REVIEWER = "review_reviewer"  # session state: who decides
+SIGNED_IN = "review_signed_in"  # session state: True once a password was checked
+STATUS_ICONS = {"待核实": "🔍", "属实": "❗", "误报": "✖️", "已整改": "✅"}
+_THROTTLE = Throttle()
+
+
+@st.cache_resource(show_spinner=False)
+def _open(url: str) -> ReviewStore:
+    return ReviewStore(url)
+
+
+def review_store() -> ReviewStore | None:
+    """The shared store, or None (with a message on the page) when it cannot be opened."""
+    try:
+        return _open(database_url(None, workspace_dir()))
+    except Exception as exc:  # bad URL, server down, schema too new: the page still works
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        st.error(f"审核数据库无法打开，审核结论暂不可用：{reason}", icon="⚠️")
+        return None
+
+
+def reviewed(flags: pl.DataFrame) -> pl.DataFrame:
+    """Flags with their keys and review columns (all 未审核 when the database is down)."""
+    store = review_store()
+    decisions = store.decisions() if store else None
+    if decisions is None:
+        from review.store import DECISIONS
+
+        decisions = pl.DataFrame(schema=DECISIONS)
+    return with_decisions(keyed(flags), decisions)
+
+
+# ---- who decides --------------------------------------------------------------------------
+
+
+def shared() -> bool:
+    """True when the dashboard listens on an address other machines can reach."""
+    return sign_in_required(st.get_option("server.address"))
+
+
+def require_sign_in() -> None:
+    """On a shared dashboard, stop every page until a user has signed in."""
+    if not shared():
+        return
+    if st.session_state.get(SIGNED_IN):
+        with st.sidebar:
+            st.caption(f"已登录：{st.session_state[REVIEWER]}")
+            if st.button("退出登录", key="review_sign_out"):
+                st.session_state.pop(SIGNED_IN, None)
+                st.session_state.pop(REVIEWER, None)
+                st.rerun()
+        return
+    users = Users.in_workspace(workspace_dir())
+    st.title("登录")
+    if not users.exists():
+        st.error(f"看板对其他电脑开放，但没有用户文件 {users.path}：请先运行 budget-audit users add 姓名")
+        st.stop()
+    with st.form("review_sign_in"):
+        name = st.text_input("姓名", max_chars=100)
+        password = st.text_input("密码", type="password", max_chars=200)
+        submitted = st.form_submit_button("登录", type="primary")
+    if submitted:
+        wait = _THROTTLE.wait_left(name.strip())
+        if wait > 0:
+            st.error(f"密码错误次数过多，请 {wait:.0f} 秒后再试。")
+        else:
+            user = users.verify(name, password)
+            if user:
+                _THROTTLE.succeeded(user)
+                st.session_state[SIGNED_IN] = True
+                st.session_state[REVIEWER] = user
+                st.rerun()
+            _THROTTLE.failed(name.strip())
+            time.sleep(0.5)
+            st.error("姓名或密码不对。")
+    st.stop()
+
+
+def _reviewer_field(key: str) -> str:
+    """The reviewer's name: signed-in user, or asked here once per browser session."""
+    name = st.session_state.get(REVIEWER, "")
+    if name:
+        st.caption(f"审核人：{name}")
+        return name
+    typed = st.text_input("审核人姓名（本次会话只问一次）", key=f"reviewer-{key}", max_chars=100)
+    if typed.strip():
+        st.session_state[REVIEWER] = typed.strip()
+    return typed.strip()
+
+
+# ---- deciding -----------------------------------------------------------------------------
+
+
+def _local(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def _history_table(store: ReviewStore, finding_id: str) -> None:
+    history = store.history(finding_id)
+    if history.is_empty():
+        return
+    st.caption("变更记录")
+    st.dataframe(
+        history.sort("id", descending=True).select(
+            pl.col("decided_at").map_elements(_local, return_dtype=pl.String).alias("时间"),
+            pl.col("reviewer").alias("审核人"),
+            pl.format("{} → {}", pl.col("old_status").fill_null("未审核"), pl.col("new_status")).alias("状态"),
+            pl.col("note").alias("说明"),
+            pl.col("figures").alias("当时的数字"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+@st.fragment
+def decision_panel(finding: dict, key: str) -> None:
+    """Status buttons (one click records), note, the current decision and its history."""
+    store = review_store()
+    if store is None:
+        return
+    current_finding = Finding.from_row(finding)
+    decision = store.decision(current_finding.finding_id)
+    earlier = None
+    if decision is None or (decision.figures and decision.figures != current_finding.figures):
+        earlier = decision or _topic_decision(store, current_finding)
+        decision = None
+    if decision:
+        st.markdown(
+            f"审核结论：**{decision.status}**（{decision.reviewer}，{_local(decision.decided_at)}）"
+            + (f"：{decision.note}" if decision.note else "")
+        )
+    elif earlier:
+        st.warning(
+            f"{OUTDATED}的审核结论：{earlier.reviewer} 于 {_local(earlier.decided_at)} 定为"
+            f"“{earlier.status}”（当时的数字：{earlier.figures or '—'}）"
+            + (f"，说明：{earlier.note}" if earlier.note else "")
+            + "。数字已变化，请重新审核。",
+            icon="🕘",
+        )
+    else:
+        st.caption("尚未审核")
+    note = st.text_area(
+        "审核说明",
+        value=(decision or earlier).note if (decision or earlier) else "",
+        key=f"note-{key}",
+        max_chars=2000,
+        height=68,
+        placeholder="依据、核实情况、整改结果……",
+    )
+    reviewer = _reviewer_field(key)
+    columns = st.columns(len(STATUSES))
+    for column, status in zip(columns, STATUSES, strict=True):
+        chosen = decision is not None and decision.status == status
+        if column.button(
+            f"{STATUS_ICONS[status]} {status}",
+            key=f"set-{status}-{key}",
+            type="primary" if chosen else "secondary",
+            width="stretch",
+        ):
+            if not reviewer:
+                st.error("请先填写审核人姓名。")
+                return
+            try:
+                saved = store.set_decision(current_finding, status, note, reviewer)
+            except ReviewError as exc:
+                st.error(str(exc))
+                return
+            except Exception as exc:  # the database went away mid-meeting
+                st.error(f"未能保存：{str(getattr(exc, 'orig', None) or exc).strip()}")
+                return
+            st.toast(f"已记录：{saved.status}（{saved.reviewer}）")
+            st.rerun(scope="fragment")
+    _history_table(store, current_finding.finding_id)
+
+
+def _topic_decision(store: ReviewStore, finding: Finding):
+    """The latest decision on the same topic (an earlier version of this finding)."""
+    history = store.history(topic_id=finding.topic_id)
+    if history.is_empty():
+        return None
+    latest = history.row(-1, named=True)
+    return store.decision(latest["finding_id"])
+
+
+# ---- filters, counts, exports ---------------------------------------------------------------
+
+
+def status_filter(container=st) -> list[str]:
+    """The 审核状态 multiselect, kept in the URL as ``status`` (links keep it)."""
+    wanted = read_many(STATUS_PARAM, list(FILTERS))
+    wanted = container.multiselect(
+        "审核状态", list(FILTERS), default=wanted, key=STATUS_PARAM, placeholder="全部"
+    )
+    write(STATUS_PARAM, wanted)
+    return wanted
+
+
+def status_column(flags: pl.DataFrame) -> pl.DataFrame:
+    """``flags`` with a readable 审核状态 column (属实, 未审核, 误报（早期版本）)."""
+    return flags.with_columns(status_labels().alias("审核状态"))
+
+
+def review_progress(flags: pl.DataFrame) -> pl.DataFrame:
+    """Per department and year: 已审核 and 待审核 counts."""
+    return progress(flags).select(
+        "department", "year", pl.col("decided").alias("已审核"), pl.col("open").alias("待审核")
+    )
+
+
+def export_columns(reviewed_flags: pl.DataFrame) -> pl.DataFrame:
+    """The review columns as an export carries them: status, note, reviewer, local time."""
+    return reviewed_flags.select(
+        status_labels().alias("审核状态"),
+        pl.col("review_note").fill_null("").alias("审核说明"),
+        pl.col("reviewer").fill_null("").alias("审核人"),
+        pl.col("decided_at").map_elements(_local, return_dtype=pl.String).fill_null("").alias("审核时间"),
+    )
