@@ -13,7 +13,6 @@ from checks.engine import CheckRun
 from checks.filters import filter_flags
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
-from dashboard.auditor_export import flags_for_auditors
 from dashboard.export import write_csv
 from dashboard.labels import label
 from loaders import model
@@ -112,7 +111,9 @@ def cmd_flags(args: argparse.Namespace) -> int:
     _report_failures(corpus)
     flags = filter_flags(run.flags, args.category, args.min_severity, args.department, args.year)
     if args.csv:  # a file for auditors: Chinese headers and names, codes in their own columns
-        write_csv(flags_for_auditors(flags), Path(args.csv), float_precision=2)
+        from cli.review import with_review_columns
+
+        write_csv(with_review_columns(flags, args), Path(args.csv), float_precision=2)
         print(f"写出 {flags.height} 条疑点到 {args.csv}")
     else:
         for row in flags.iter_rows(named=True):
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     flags.add_argument("--department", action="append", help="部门名称，可重复")
     flags.add_argument("--year", action="append", type=int, help="年度，可重复")
     flags.add_argument("--rules", help="自定义阈值文件（TOML）")
+    flags.add_argument("--db", help="审核数据库（CSV 带上审核状态、说明、审核人、时间）")
     _reading_options(flags)
     flags.set_defaults(func=cmd_flags)
 

@@ -11,15 +11,24 @@ import polars as pl
 
 from checks.settings import RulesError
 from dashboard.workspace import workspace_dir
-from review.annotate import FILTERS, filter_status, keyed, status_labels, with_decisions
+from review.annotate import (
+    FILTERS,
+    export_columns,
+    filter_status,
+    keyed,
+    local_time,
+    status_labels,
+    with_decisions,
+)
 from review.schema import STATUSES
-from review.store import Finding, ReviewError, ReviewStore, open_store
+from review.store import DECISIONS, Finding, ReviewError, ReviewStore, open_store
 from review.transfer import decisions_csv, history_csv, import_csv
 from review.users import Users
 
 
 def _workspace(args: argparse.Namespace) -> Path:
-    return Path(args.workspace).expanduser().resolve() if args.workspace else workspace_dir()
+    folder = getattr(args, "workspace", None)
+    return Path(folder).expanduser().resolve() if folder else workspace_dir()
 
 
 def _store(args: argparse.Namespace) -> ReviewStore:
@@ -44,8 +53,18 @@ def _findings(args: argparse.Namespace, store: ReviewStore) -> pl.DataFrame:
     return with_decisions(keyed(_checks(corpus, args).flags), store.decisions())
 
 
-def _local_time(value) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else ""
+def with_review_columns(flags: pl.DataFrame, args: argparse.Namespace) -> pl.DataFrame:
+    """The auditors' flag file with 审核状态, 审核说明, 审核人, 审核时间 (as the dashboard's)."""
+    from dashboard.auditor_export import flags_for_auditors
+
+    try:
+        decisions = _store(args).decisions()
+    except Exception as exc:  # the flag list is still worth writing without the decisions
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"[提示] 审核数据库无法打开，审核列留空：{reason}", file=sys.stderr)
+        decisions = pl.DataFrame(schema=DECISIONS)
+    reviewed = with_decisions(keyed(flags), decisions)
+    return pl.concat([flags_for_auditors(reviewed), export_columns(reviewed)], how="horizontal")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -53,7 +72,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     shown = filter_status(_findings(args, store), args.status)
     shown = shown.unique("finding_id", keep="first", maintain_order=True)
     for row in shown.with_columns(status_labels().alias("_label")).iter_rows(named=True):
-        by = f" · {row['reviewer']} {_local_time(row['decided_at'])}" if row["reviewer"] else ""
+        by = f" · {row['reviewer']} {local_time(row['decided_at'])}" if row["reviewer"] else ""
         note = f" · {row['review_note']}" if row["review_note"] else ""
         print(
             f"[{row['_label']}] {row['finding_id']} {row['check_id']} {row['department']} "

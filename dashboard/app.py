@@ -10,9 +10,11 @@ import streamlit as st
 
 from dashboard import chrome
 from dashboard.failure import run_page
+from dashboard.review_widgets import require_sign_in
 
 st.set_page_config(page_title="预算绩效审核看板", layout="wide")
 chrome.apply()
+require_sign_in()  # only on a shared (non-loopback) address
 page = st.navigation(
     [
         st.Page("views/overview.py", title="总览", default=True),

@@ -15,7 +15,15 @@ import streamlit as st
 from dashboard.url_state import read_many, write
 from dashboard.workspace import workspace_dir
 from review.access import Throttle, sign_in_required
-from review.annotate import FILTERS, OUTDATED, keyed, progress, status_labels, with_decisions
+from review.annotate import (
+    FILTERS,
+    OUTDATED,
+    keyed,
+    local_time,
+    progress,
+    status_labels,
+    with_decisions,
+)
 from review.schema import STATUSES
 from review.store import Finding, ReviewError, ReviewStore, database_url
 from review.users import Users
@@ -23,7 +31,12 @@ from review.users import Users
 STATUS_PARAM = "status"  # URL parameter of the status filter (部门, 问题清单)
 REVIEWER = "review_reviewer"  # session state: who decides
 SIGNED_IN = "review_signed_in"  # session state: True once a password was checked
-STATUS_ICONS = {"待核实": "🔍", "属实": "❗", "误报": "✖️", "已整改": "✅"}
+STATUS_ICONS = {  # Material icons ship with Streamlit (no emoji font needed)
+    "待核实": ":material/help:",
+    "属实": ":material/report:",
+    "误报": ":material/block:",
+    "已整改": ":material/task_alt:",
+}
 _THROTTLE = Throttle()
 
 
@@ -76,7 +89,9 @@ def require_sign_in() -> None:
     users = Users.in_workspace(workspace_dir())
     st.title("登录")
     if not users.exists():
-        st.error(f"看板对其他电脑开放，但没有用户文件 {users.path}：请先运行 budget-audit users add 姓名")
+        st.error(
+            f"看板对其他电脑开放，但没有用户文件 {users.path}：请先运行 budget-audit users add 姓名"
+        )
         st.stop()
     with st.form("review_sign_in"):
         name = st.text_input("姓名", max_chars=100)
@@ -99,23 +114,16 @@ def require_sign_in() -> None:
     st.stop()
 
 
-def _reviewer_field(key: str) -> str:
-    """The reviewer's name: signed-in user, or asked here once per browser session."""
+def _reviewer_field(key: str) -> None:
+    """The reviewer's name: the signed-in user, or asked here once per browser session."""
     name = st.session_state.get(REVIEWER, "")
     if name:
         st.caption(f"审核人：{name}")
-        return name
-    typed = st.text_input("审核人姓名（本次会话只问一次）", key=f"reviewer-{key}", max_chars=100)
-    if typed.strip():
-        st.session_state[REVIEWER] = typed.strip()
-    return typed.strip()
+    else:
+        st.text_input("审核人姓名（本次会话只问一次）", key=f"reviewer-{key}", max_chars=100)
 
 
 # ---- deciding -----------------------------------------------------------------------------
-
-
-def _local(moment) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
 def _history_table(store: ReviewStore, finding_id: str) -> None:
@@ -125,15 +133,40 @@ def _history_table(store: ReviewStore, finding_id: str) -> None:
     st.caption("变更记录")
     st.dataframe(
         history.sort("id", descending=True).select(
-            pl.col("decided_at").map_elements(_local, return_dtype=pl.String).alias("时间"),
+            pl.col("decided_at").map_elements(local_time, return_dtype=pl.String).alias("时间"),
             pl.col("reviewer").alias("审核人"),
-            pl.format("{} → {}", pl.col("old_status").fill_null("未审核"), pl.col("new_status")).alias("状态"),
+            pl.format(
+                "{} → {}", pl.col("old_status").fill_null("未审核"), pl.col("new_status")
+            ).alias("状态"),
             pl.col("note").alias("说明"),
             pl.col("figures").alias("当时的数字"),
         ),
         hide_index=True,
         width="stretch",
     )
+
+
+def _save(key: str, finding: Finding, status: str) -> None:
+    """Button callback: record the decision before the panel is drawn again."""
+    reviewer = st.session_state.get(REVIEWER) or st.session_state.get(f"reviewer-{key}", "")
+    note = st.session_state.get(f"note-{key}", "")
+    store = review_store()
+    if store is None:
+        return
+    if not reviewer.strip():
+        st.session_state[f"problem-{key}"] = "请先填写审核人姓名。"
+        return
+    try:
+        saved = store.set_decision(finding, status, note, reviewer)
+    except ReviewError as exc:
+        st.session_state[f"problem-{key}"] = str(exc)
+        return
+    except Exception as exc:  # the database went away mid-meeting
+        reason = str(getattr(exc, "orig", None) or exc).strip()
+        st.session_state[f"problem-{key}"] = f"未能保存：{reason}"
+        return
+    st.session_state[REVIEWER] = saved.reviewer  # asked once per browser session
+    st.session_state[f"saved-{key}"] = f"已记录：{saved.status}（{saved.reviewer}）"
 
 
 @st.fragment
@@ -150,12 +183,12 @@ def decision_panel(finding: dict, key: str) -> None:
         decision = None
     if decision:
         st.markdown(
-            f"审核结论：**{decision.status}**（{decision.reviewer}，{_local(decision.decided_at)}）"
+            f"审核结论：**{decision.status}**（{decision.reviewer}，{local_time(decision.decided_at)}）"
             + (f"：{decision.note}" if decision.note else "")
         )
     elif earlier:
         st.warning(
-            f"{OUTDATED}的审核结论：{earlier.reviewer} 于 {_local(earlier.decided_at)} 定为"
+            f"{OUTDATED}的审核结论：{earlier.reviewer} 于 {local_time(earlier.decided_at)} 定为"
             f"“{earlier.status}”（当时的数字：{earlier.figures or '—'}）"
             + (f"，说明：{earlier.note}" if earlier.note else "")
             + "。数字已变化，请重新审核。",
@@ -163,37 +196,35 @@ def decision_panel(finding: dict, key: str) -> None:
         )
     else:
         st.caption("尚未审核")
-    note = st.text_area(
+    problem = st.session_state.pop(f"problem-{key}", "")
+    if problem:
+        st.error(problem)
+    saved = st.session_state.pop(f"saved-{key}", "")
+    if saved:
+        st.toast(saved)
+    if f"note-{key}" not in st.session_state:
+        shown = decision or earlier
+        st.session_state[f"note-{key}"] = shown.note if shown else ""
+    st.text_area(
         "审核说明",
-        value=(decision or earlier).note if (decision or earlier) else "",
         key=f"note-{key}",
         max_chars=2000,
         height=68,
         placeholder="依据、核实情况、整改结果……",
     )
-    reviewer = _reviewer_field(key)
+    _reviewer_field(key)
     columns = st.columns(len(STATUSES))
     for column, status in zip(columns, STATUSES, strict=True):
         chosen = decision is not None and decision.status == status
-        if column.button(
-            f"{STATUS_ICONS[status]} {status}",
+        column.button(
+            status,
+            icon=STATUS_ICONS[status],
             key=f"set-{status}-{key}",
             type="primary" if chosen else "secondary",
             width="stretch",
-        ):
-            if not reviewer:
-                st.error("请先填写审核人姓名。")
-                return
-            try:
-                saved = store.set_decision(current_finding, status, note, reviewer)
-            except ReviewError as exc:
-                st.error(str(exc))
-                return
-            except Exception as exc:  # the database went away mid-meeting
-                st.error(f"未能保存：{str(getattr(exc, 'orig', None) or exc).strip()}")
-                return
-            st.toast(f"已记录：{saved.status}（{saved.reviewer}）")
-            st.rerun(scope="fragment")
+            on_click=_save,
+            args=(key, current_finding, status),
+        )
     _history_table(store, current_finding.finding_id)
 
 
@@ -228,14 +259,4 @@ def review_progress(flags: pl.DataFrame) -> pl.DataFrame:
     """Per department and year: 已审核 and 待审核 counts."""
     return progress(flags).select(
         "department", "year", pl.col("decided").alias("已审核"), pl.col("open").alias("待审核")
-    )
-
-
-def export_columns(reviewed_flags: pl.DataFrame) -> pl.DataFrame:
-    """The review columns as an export carries them: status, note, reviewer, local time."""
-    return reviewed_flags.select(
-        status_labels().alias("审核状态"),
-        pl.col("review_note").fill_null("").alias("审核说明"),
-        pl.col("reviewer").fill_null("").alias("审核人"),
-        pl.col("decided_at").map_elements(_local, return_dtype=pl.String).fill_null("").alias("审核时间"),
     )

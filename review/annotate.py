@@ -125,3 +125,24 @@ def progress(flags: pl.DataFrame) -> pl.DataFrame:
 def without_false_positives(flags: pl.DataFrame) -> pl.DataFrame:
     """Flags of findings not currently decided 误报 (for a ranking that leaves them out)."""
     return flags.filter(pl.col("review_status") != "误报")
+
+
+def local_time(moment) -> str:
+    """A decision time as the reviewer reads it: this machine's local time, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+EXPORT_HEADERS = ("审核状态", "审核说明", "审核人", "审核时间")
+
+
+def export_columns(reviewed: pl.DataFrame) -> pl.DataFrame:
+    """The review columns as the 问题清单 download and ``flags --csv`` carry them."""
+    return reviewed.select(
+        status_labels().alias("审核状态"),
+        pl.col("review_note").fill_null("").alias("审核说明"),
+        pl.col("reviewer").fill_null("").alias("审核人"),
+        pl.col("decided_at")
+        .map_elements(local_time, return_dtype=pl.String)
+        .fill_null("")
+        .alias("审核时间"),
+    )

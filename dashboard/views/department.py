@@ -13,9 +13,11 @@ from dashboard.briefing_download import briefing_button
 from dashboard.data import app_data, departments
 from dashboard.labels import label
 from dashboard.numbers import count, score
+from dashboard.review_widgets import STATUS_PARAM, decision_panel, reviewed, status_filter
 from dashboard.source_view import show_flag
 from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, read_many, write
+from review.annotate import filter_status, status_label
 
 UNKNOWN_YEAR = "年度不详"
 TABS = {
@@ -79,7 +81,7 @@ write("dept", dept)
 write("year", year_text)
 
 docs = _of(corpus.documents, dept, year)
-flags = _of(run.flags, dept, year)
+flags = reviewed(_of(run.flags, dept, year))
 lines = _of(corpus.budget_lines, dept, year)
 inds = _of(corpus.indicators, dept, year)
 narr = _of(corpus.narratives, dept, year)
@@ -132,7 +134,7 @@ if tab["flags"].open:
         if flags.height == 0:
             st.success("该部门没有发现疑点。")
         present = [c for c in CATEGORIES if c in set(flags["category"].to_list())]
-        f1, f2 = st.columns([3, 2])
+        f1, f2, f3 = st.columns([3, 2, 2])
         cats = f1.pills(
             "类别",
             present,
@@ -151,7 +153,8 @@ if tab["flags"].open:
         )
         write("fcat", cats)
         write("fsev", sevs)
-        shown = flags
+        statuses = status_filter(f3)
+        shown = filter_status(flags, statuses)
         if cats:
             shown = shown.filter(pl.col("category").is_in(cats))
         if sevs:
@@ -172,6 +175,7 @@ if tab["flags"].open:
                     title = (
                         f"{label('severity', sev)} · {flag['check_id']} {flag['check_title'] or ''} · "
                         f"{(flag['subject'] or '')[:30]} · 第{flag['source_line']}行"
+                        f" · {status_label(flag)}"
                     )
                     with st.expander(
                         plain.md(title),
@@ -185,6 +189,15 @@ if tab["flags"].open:
                             st.caption(
                                 f"疑点编号 {flag['flag_id']}（链接中的 flag= 直接打开这一条）"
                             )
+                            decision_panel(flag, key=flag["flag_id"])
+        st.page_link(
+            "views/flags.py",
+            label="在问题清单中查看",
+            query_params=[("dept", dept)]
+            + ([("year", str(year))] if year is not None else [])
+            + [(STATUS_PARAM, s) for s in statuses],
+            icon=":material/list:",
+        )
 
 if tab["budget"].open:
     with tab["budget"]:

@@ -10,13 +10,15 @@ from dashboard.auditor_export import flags_for_auditors
 from dashboard.data import app_data
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
 from dashboard.labels import label
+from dashboard.review_widgets import decision_panel, reviewed, status_column, status_filter
 from dashboard.source_view import show_flag
 from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, read_many, read_text, write
+from review.annotate import export_columns, filter_status
 
 st.title("问题清单")
 data = app_data()
-corpus, flags = data.corpus, data.run.flags
+corpus, flags = data.corpus, reviewed(data.run.flags)
 
 departments = sorted(d for d in flags["department"].drop_nulls().unique().to_list())
 years = sorted({str(y) for y in flags["year"].drop_nulls().to_list()})
@@ -29,7 +31,7 @@ depts = read_many("dept", departments)
 yrs = read_many("year", years)
 query = read_text("q")
 
-c = st.columns([2, 1, 2, 1, 2])
+c = st.columns([2, 1, 2, 1, 2, 2])
 cats = c[0].multiselect(
     "类别",
     CATEGORIES,
@@ -56,6 +58,7 @@ yrs = c[3].multiselect(
 query = c[4].text_input(
     "搜索（主题、说明、证据）", value=query, key="q", max_chars=100, placeholder="输入关键词"
 )
+statuses = status_filter(c[5])
 for key, value in (
     ("cat", cats),
     ("sev", None if sev == "all" else sev),
@@ -79,12 +82,14 @@ if query:
         | pl.col("message").str.contains(needle, literal=True)
         | pl.col("evidence").str.contains(needle, literal=True)
     )
+shown = status_column(filter_status(shown, statuses))
 
 st.caption(f"共 {shown.height:,} 条疑点（全部 {flags.height:,} 条）")
 show(
     shown,
     {
         "severity": Col("严重程度", vocabulary="severity", width="small"),
+        "审核状态": Col("审核状态", width="small"),
         "category": Col("类别", vocabulary="category", width="small"),
         "check_id": Col("检查", width="small"),
         "department": Col("部门"),
@@ -99,7 +104,7 @@ show(
     height=min(36 * (shown.height + 1) + 3, 600),
     key="flags_table",
 )
-export = flags_for_auditors(shown)
+export = pl.concat([flags_for_auditors(shown), export_columns(shown)], how="horizontal")
 d1, d2, _ = st.columns([1, 1, 4])
 d1.download_button(
     "下载 CSV",
@@ -136,5 +141,7 @@ if shown.height:
     )
     write("flag", pick)
     if pick:
-        show_flag(shown.filter(pl.col("flag_id") == pick).row(0, named=True), corpus.texts)
+        picked = shown.filter(pl.col("flag_id") == pick).row(0, named=True)
+        show_flag(picked, corpus.texts)
+        decision_panel(picked, key=pick)
 link_box("flags")

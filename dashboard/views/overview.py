@@ -14,8 +14,10 @@ from dashboard.export import to_csv_bytes
 from dashboard.labels import label
 from dashboard.metrics import headline, regions, totals
 from dashboard.numbers import amount, count, rate
+from dashboard.review_widgets import review_progress, reviewed
 from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, read_many, write
+from review.annotate import without_false_positives
 
 TOP_CHOICES = ["10", "15", "20", "30"]
 
@@ -67,9 +69,14 @@ top = f[3].selectbox(
     index=TOP_CHOICES.index(read_choice("top", TOP_CHOICES, "15")),
     key="top",
 )
+if "fp" not in st.session_state:  # the toggle is drawn under the ranking's title, read here
+    st.session_state["fp"] = read_choice("fp", ["hide"]) == "hide"
+hide_fp = st.session_state["fp"]
 for key, value in (("region", chosen_regions), ("year", chosen_years), ("cat", chosen_cats)):
     write(key, value)
 write("top", None if top == "15" else top)
+write("fp", "hide" if hide_fp else None)
+all_flags = reviewed(run.flags)
 
 # what is in view: departments of the chosen regions and years, flags of the chosen categories
 in_view = where
@@ -84,7 +91,8 @@ docs = (
     if filtered
     else corpus.documents
 )
-flags = run.flags.filter(pl.col("category").is_in(chosen_cats)) if chosen_cats else run.flags
+flags = without_false_positives(all_flags) if hide_fp else all_flags
+flags = flags.filter(pl.col("category").is_in(chosen_cats)) if chosen_cats else flags
 flags = (
     flags.join(keys, on=["department", "year"], how="semi", nulls_equal=True) if filtered else flags
 )
@@ -92,7 +100,7 @@ head = headline(corpus)
 head = (
     head.join(keys, on=["department", "year"], how="semi", nulls_equal=True) if filtered else head
 )
-ranking = rank_departments(corpus, flags) if chosen_cats else run.departments
+ranking = rank_departments(corpus, flags) if chosen_cats or hide_fp else run.departments
 if filtered:
     ranking = ranking.join(
         keys, on=["department", "year"], how="semi", nulls_equal=True
@@ -119,6 +127,7 @@ if t["failed"]:
     )
 
 st.subheader("部门风险排名")
+st.toggle("不计误报", key="fp", help="排名、疑点数、涉及金额和图表不计审核为“误报”的疑点")
 st.caption(
     "风险分 = 疑点严重程度分（高 10、中 3、低 1；每项检查最多计 3 条）+ 5 × log10(涉及金额 + 1)。"
     "点击“查看 →”打开部门详情和原文。" + ("按所选疑点类别重新计分。" if chosen_cats else "")
@@ -132,7 +141,7 @@ ranking = ranking.join(where, on=["department", "year"], how="left", nulls_equal
         return_dtype=pl.String,
     )
     .alias("link")
-)
+).join(review_progress(all_flags), on=["department", "year"], how="left", nulls_equal=True)
 show(
     ranking,
     {
@@ -142,6 +151,8 @@ show(
         "year": Col("年度", kind="year", width="small"),
         "region": Col("地区"),
         "risk_score": Col("风险分", kind="score", width="small"),
+        "已审核": Col("已审核", kind="count", width="small", help="属实、误报或已整改"),
+        "待审核": Col("待审核", kind="count", width="small", help="未审核、待核实或数字已变化"),
         "high": Col("高", kind="count", width="small"),
         "medium": Col("中", kind="count", width="small"),
         "low": Col("低", kind="count", width="small"),
