@@ -117,3 +117,84 @@ def test_check_results_are_reused_only_for_the_same_input(folder, tmp_path_facto
     (folder / "000_9f256ef334f2e80e.txt").unlink()
     result_cache.cached_run_checks(load_paths([folder]), None, root)
     assert calls == [1, 1]
+
+
+# ---- a cache that cannot lie: damage, kills and concurrent runs -------------------------------
+
+import os  # noqa: E402
+import random  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+STRESS = Path(__file__).parent / "cache_stress.py"
+
+
+@pytest.fixture
+def small_folder(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in sorted(SAMPLES.glob("*.txt"))[:3]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def _clean_equals_cached(folder, root):
+    for extra in folder.glob("extra-*.txt"):
+        extra.unlink()
+    cache = ParseCache(root, LOADER_VERSION)
+    _same(load_paths([folder]).sorted_by_file(), load_paths([folder], cache=cache))
+    return cache
+
+
+def test_a_truncated_segment_is_reported_and_rebuilt(small_folder, tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    load_paths([small_folder], cache=ParseCache(root, LOADER_VERSION))
+    (segment,) = ParseCache(root, LOADER_VERSION)._segments()
+    victim = segment / "budget_lines.parquet"
+    victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
+    cache = ParseCache(root, LOADER_VERSION)
+    again = load_paths([small_folder], cache=cache)
+    assert len(cache.problems) == 1 and segment.name in cache.problems[0]
+    _same(load_paths([small_folder]).sorted_by_file(), again)
+    assert segment.name not in [s.name for s in cache._segments()]  # removed, and rebuilt:
+    parsed = []
+    monkeypatch.setattr(pipeline, "_load_one", lambda job: parsed.append(job))
+    load_paths([small_folder], cache=ParseCache(root, LOADER_VERSION))
+    assert parsed == []
+
+
+def test_kill_9_at_random_moments_never_corrupts_the_cache(small_folder, tmp_path):
+    """Each kill lands in a store, a lookup or a compaction; every scan after it is exact."""
+    root = tmp_path / "cache"
+    rng = random.Random(18)
+    for _ in range(20):
+        proc = subprocess.Popen(
+            [sys.executable, str(STRESS), str(small_folder), str(root), "0"],
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(rng.uniform(1.2, 2.5))  # imports take about 1 s, then a round every ~0.5 s
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        cache = _clean_equals_cached(small_folder, root)
+        assert cache.problems == []  # nothing half-written was ever visible
+
+
+def test_concurrent_scans_that_compact_agree(small_folder, tmp_path):
+    root = tmp_path / "cache"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(STRESS), str(small_folder), str(root), "3"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    _clean_equals_cached(small_folder, root)
+    leftovers = [p.name for p in ParseCache(root, LOADER_VERSION).folder.iterdir()]
+    assert not [n for n in leftovers if n.startswith(".tmp-")]
