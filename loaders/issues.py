@@ -48,7 +48,7 @@ _ENTRIES = [
     IssueType(
         "zip-too-large",
         "解压后过大",
-        "{label} 解压后超过 {size}，超过上限 {limit}（疑似压缩炸弹），已停止解压并拒绝",
+        "{label} 解压后至少 {size}，超过上限 {limit}（疑似压缩炸弹），已停止解压并拒绝",
         "error",
     ),
     IssueType(

@@ -22,7 +22,7 @@ from loaders.cache import ParseCache, limits_digest
 from loaders.cells import compact
 from loaders.decode import decode_bytes
 from loaders.issues import FileProblem, issue
-from loaders.limits import Limits, human_size
+from loaders.limits import Deadline, Limits, human_size
 from loaders.metadata import find_department, find_kinds, find_region, find_year
 from loaders.model import Corpus, LoadedDoc
 from loaders.narratives import paragraphs_to_narratives
@@ -76,14 +76,27 @@ def _table_context(blocks: list, index: int, table_id: int, year: int | None) ->
     return TableContext(title, kind, table_id, year, factor)
 
 
-def text_to_doc(text: str, source_file: str, doc_id: str, encoding: str) -> LoadedDoc:
+def text_to_doc(
+    text: str,
+    source_file: str,
+    doc_id: str,
+    encoding: str,
+    deadline: Deadline | None = None,
+    notes: list[dict] | None = None,
+) -> LoadedDoc:
     """Recognise everything in one report's text."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    rendered = Rendered(lines, text_to_blocks(text), [""] * len(lines), encoding, "text")
-    return rendered_to_doc(rendered, source_file, doc_id)
+    if deadline is not None:
+        deadline.check()
+    rendered = Rendered(
+        lines, text_to_blocks(text), [""] * len(lines), encoding, "text", list(notes or [])
+    )
+    return rendered_to_doc(rendered, source_file, doc_id, deadline)
 
 
-def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> LoadedDoc:
+def rendered_to_doc(
+    rendered: Rendered, source_file: str, doc_id: str, deadline: Deadline | None = None
+) -> LoadedDoc:
     """Recognise everything in one report, read from any format into lines and blocks."""
     lines, blocks = rendered.lines, rendered.blocks
     text = "\n".join(lines)
@@ -93,6 +106,8 @@ def rendered_to_doc(rendered: Rendered, source_file: str, doc_id: str) -> Loaded
     table_id = 0
     heading = ""
     for index, block in enumerate(blocks):
+        if deadline is not None and index % 64 == 0:
+            deadline.check()  # recognition is timed like reading
         if isinstance(block, Grid):
             table_id += 1
             ctx = _table_context(blocks, index, table_id, year)
@@ -226,11 +241,14 @@ def load_bytes(data: bytes, source_file: str, limits: Limits | None = None) -> L
 
 def text_to_doc_from(data: bytes, source_file: str, doc_id: str, limits: Limits) -> LoadedDoc:
     """Pick the reader by the file's bytes and name; plain text goes through the decoder."""
-    rendered = read(data, source_file, limits)
+    deadline = limits.deadline()
+    rendered = read(data, source_file, limits, deadline)
     if rendered is None:
         decoded = decode_bytes(data)
-        return text_to_doc(decoded.text, source_file, doc_id, decoded.encoding)
-    return rendered_to_doc(rendered, source_file, doc_id)
+        return text_to_doc(
+            decoded.text, source_file, doc_id, decoded.encoding, deadline, decoded.notes
+        )
+    return rendered_to_doc(rendered, source_file, doc_id, deadline)
 
 
 def load_file(

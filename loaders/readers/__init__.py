@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from loaders.limits import Limits
+from loaders.limits import Deadline, Limits
 from loaders.readers.compose import Rendered
 from loaders.readers.errors import ReadError
 
@@ -49,10 +49,12 @@ def sniff(data: bytes, name: str) -> str:
     return "text"
 
 
-def read(data: bytes, name: str, limits: Limits) -> Rendered | None:
+def read(
+    data: bytes, name: str, limits: Limits, deadline: Deadline | None = None
+) -> Rendered | None:
     """Read a non-text file into lines and blocks; ``None`` means "treat it as text"."""
     kind = sniff(data, name)
-    deadline = limits.deadline()
+    deadline = deadline or limits.deadline()
     if kind == "text":
         return None
     if kind == "pdf":

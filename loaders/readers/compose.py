@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from loaders.blocks import Block, Cell, Grid, Paragraph, Row, text_to_blocks
 from loaders.issues import detail, issue
 
+MAX_CELL = 5000  # characters; no real cell is longer, a sheet cell can hold 32,767
 _FLAT = str.maketrans({"\t": " ", "\n": "", "\r": "", "\x0b": ""})
 
 
@@ -83,7 +84,7 @@ class Composer:
         if not filled:
             return None
         for k in range(filled[0], filled[-1] + 1):  # empty rows inside stay: placeholders
-            texts = [flat_cell(c) for c in rows[k]]
+            texts = [self._bounded(flat_cell(c), len(self.lines) + 1) for c in rows[k]]
             while texts and not texts[-1]:
                 texts.pop()
             self.lines.append("\t".join(texts))
@@ -96,6 +97,13 @@ class Composer:
         grid = Grid(grid_rows, "tsv", grid_rows[0].line)
         self.blocks.append(grid)
         return grid
+
+    def _bounded(self, text: str, line: int) -> str:
+        """A cell's text, cut to :data:`MAX_CELL` characters with an issue when longer."""
+        if len(text) <= MAX_CELL:
+            return text
+        self.note("cell-truncated", source_line=line, length=len(text), limit=MAX_CELL)
+        return text[:MAX_CELL]
 
     def continue_table(self, grid: Grid, rows: list[list[str | None]], places: list[str]) -> None:
         """Rows of a table that carries on from the previous page: same grid, new lines."""

@@ -63,15 +63,28 @@ def _table_rows(tbl) -> tuple[list[list[str]], list]:
     return rows, nested
 
 
+def _xml_problem(exc: Exception) -> str:
+    """What went wrong in the package's XML, in words an auditor can pass on."""
+    text = str(exc)
+    if "HUGE" in text or "huge" in text:
+        return "其中一段文字或空白超过 10 MB，疑似构造的异常文件"
+    if "depth" in text.lower() or "nest" in text.lower():
+        return "元素嵌套过深"
+    return "XML 格式错误"
+
+
 def read_docx(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
     open_package(data, limits, "Word")
     import docx  # python-docx, imported lazily: most runs read text only
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise ReadError("damaged-file", f"Word 文件已损坏或不是有效的 .docx：{exc}") from exc
+    except etree.LxmlError as exc:  # e.g. a text node of 10 MB of blanks (XML_PARSE_HUGE)
+        raise ReadError("damaged-xml", label="Word", detail=_xml_problem(exc)) from exc
     composer = Composer()
     table_no = 0
     pending = list(document.element.body.iterchildren())

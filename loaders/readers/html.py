@@ -60,7 +60,8 @@ _BLOCK_TAGS = {
     "center",
     "caption",
 }
-_MAX_SPAN = 200
+_MAX_COLSPAN = 64  # no budget table is wider; a larger colspan is an error or an attack
+_MAX_COLUMNS = 256
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -96,17 +97,25 @@ def _is_noise(element) -> bool:
 
 def _span(value: str | None) -> int:
     try:
-        return max(1, min(_MAX_SPAN, int((value or "1").strip())))
+        return max(1, int((value or "1").strip()))
     except ValueError:
         return 1
 
 
-def expand_table(table) -> list[list[str]]:
-    """A table's rows with rowspan/colspan expanded: text top-left, blanks in the rest."""
+def expand_table(table, deadline: Deadline | None = None) -> tuple[list[list[str]], str]:
+    """A table's rows with rowspan/colspan expanded: text top-left, blanks in the rest.
+
+    Spans are clamped to the table as it is: a rowspan to the rows that follow,
+    a colspan to :data:`_MAX_COLSPAN`, the width to :data:`_MAX_COLUMNS`. The
+    second value says what was clamped ("" when nothing was).
+    """
     rows: list[list[str]] = []
     carry: dict[tuple[int, int], str] = {}  # cells covered by a rowspan from above
     trs = [tr for tr in table.iter("tr") if _owning_table(tr) is table]
+    clamped: list[str] = []
     for r, tr in enumerate(trs):
+        if deadline is not None and r % 256 == 0:
+            deadline.check()
         row: list[str] = []
         col = 0
         for td in tr:
@@ -115,8 +124,15 @@ def expand_table(table) -> list[list[str]]:
             while (r, col) in carry:
                 row.append(carry.pop((r, col)))
                 col += 1
+            if col >= _MAX_COLUMNS:
+                clamped.append(f"超过 {_MAX_COLUMNS} 列")
+                break
             text = _cell_text(td)
             colspan, rowspan = _span(td.get("colspan")), _span(td.get("rowspan"))
+            if colspan > _MAX_COLSPAN or rowspan > len(trs) - r:
+                clamped.append(f"第{r + 1}行 rowspan={rowspan} colspan={colspan}")
+            colspan = min(colspan, _MAX_COLSPAN, _MAX_COLUMNS - col)
+            rowspan = min(rowspan, len(trs) - r)
             row.append(text)
             row.extend([""] * (colspan - 1))
             for down in range(1, rowspan):
@@ -127,7 +143,8 @@ def expand_table(table) -> list[list[str]]:
             row.append(carry.pop((r, col)))
             col += 1
         rows.append(row)
-    return rows
+    detail = "；".join(clamped[:3]) + (f" 等 {len(clamped)} 处" if len(clamped) > 3 else "")
+    return rows, detail
 
 
 def _owning_table(element):
@@ -148,6 +165,7 @@ class _Walker:
         self.composer = Composer()
         self.deadline = deadline
         self.tables = 0
+        self.seen = 0  # elements walked, to check the deadline now and then
         self.buffer: list[str] = []
 
     def flush(self) -> None:
@@ -158,6 +176,9 @@ class _Walker:
         self.buffer = []
 
     def walk(self, element) -> None:
+        self.seen += 1
+        if self.seen % 2048 == 0:
+            self.deadline.check()
         if _is_noise(element):
             self.buffer.append(element.tail or "")
             return
@@ -166,7 +187,9 @@ class _Walker:
             self.flush()
             self.deadline.check()
             self.tables += 1
-            rows = expand_table(element)
+            rows, clamped = expand_table(element, self.deadline)
+            if clamped:
+                self.composer.note("span-clamped", table=self.tables, detail=clamped)
             self.composer.table(rows, [f"表{self.tables} 第{k + 1}行" for k in range(len(rows))])
         else:
             block = tag in _BLOCK_TAGS or tag in ("table", "tr", "td", "th", "br", "hr")
@@ -191,6 +214,9 @@ def read_html(data: bytes, deadline: Deadline) -> Rendered:
         raise ReadError("damaged-file", f"网页无法解析：{exc}") from exc
     body = root.find("body")
     walker = _Walker(deadline)
-    walker.walk(body if body is not None else root)
+    try:
+        walker.walk(body if body is not None else root)
+    except RecursionError as exc:
+        raise ReadError("damaged-file", "网页的标签嵌套过深（数千层），无法读取") from exc
     walker.flush()
     return walker.composer.render(encoding, "html")
