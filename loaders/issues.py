@@ -122,6 +122,12 @@ _ENTRIES = [
         "warning",
     ),
     IssueType(
+        "table-truncated",
+        "表格过长",
+        "表格（{place}）有 {rows} 行，超过 {limit} 行的上限，只读入前 {limit} 行",
+        "warning",
+    ),
+    IssueType(
         "span-clamped",
         "合并单元格异常",
         "表{table}的合并单元格跨度异常（{detail}），已按表格实际大小截断",
@@ -130,7 +136,7 @@ _ENTRIES = [
     IssueType(
         "glued-figures",
         "数字粘连",
-        "“{text}”像是两个数字粘在一起（PDF 提取时列间空白丢失），已拆分为 {parts}",
+        "“{text}”像是几个数字粘在一起（PDF 提取时列间空白丢失），读出的金额可能有误，请核对原文",
         "warning",
     ),
     IssueType(

@@ -26,7 +26,7 @@ class Limits:
     max_pages: int = 300  # PDF pages
     max_unzipped_bytes: int = 200 * MB  # total uncompressed size inside .docx/.xlsx
     max_seconds: float = 60.0  # reading time per file: readers check it, the worker is killed after
-    max_memory: int = 1536 * MB  # address space of the worker process reading one file
+    max_memory: int = 1024 * MB  # address space of the worker process reading one file
 
     @classmethod
     def from_env(cls, prefix: str = "BUDGET_AUDIT_LIMITS_") -> Limits:

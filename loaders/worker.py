@@ -124,7 +124,7 @@ class _Worker:
             [sys.executable, "-m", "loaders.worker", str(self.memory)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=None,
+            stderr=subprocess.DEVNULL,  # a crashing library's backtrace is not the auditor's
             env=env,
             start_new_session=True,  # a Ctrl+C in the terminal stops the parent, which stops us
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from loaders.blocks import Block, Cell, Grid, Paragraph, Row, text_to_blocks
 from loaders.issues import detail, issue
 
+MAX_ROWS = 20_000  # of one table; budget tables have hundreds, a flood of rows is an attack
 MAX_CELL = 5000  # characters; no real cell is longer, a sheet cell can hold 32,767
 _FLAT = str.maketrans({"\t": " ", "\n": "", "\r": "", "\x0b": ""})
 
@@ -80,6 +81,9 @@ class Composer:
         """A cell grid; merged cells arrive as text in the top-left cell and blanks elsewhere."""
         self._flush()
         grid_rows: list[Row] = []
+        if len(rows) > MAX_ROWS:
+            self.note("table-truncated", rows=len(rows), limit=MAX_ROWS, place=(places or [""])[0])
+            rows = rows[:MAX_ROWS]
         filled = [k for k, cells in enumerate(rows) if any(flat_cell(c) for c in cells)]
         if not filled:
             return None

@@ -11,6 +11,7 @@ Provenance is ``第N页`` per line.
 
 from __future__ import annotations
 
+import copy
 import io
 import logging
 import re
@@ -102,6 +103,8 @@ def _columns(rows: list[list[tuple[float, float, str]]]) -> list[tuple[float, fl
 
 def _place(columns: list[tuple[float, float]], x0: float, x1: float) -> int:
     middle = (x0 + x1) / 2
+    if not columns:
+        return 0
     return min(
         range(len(columns)),
         key=lambda k: (
@@ -163,7 +166,7 @@ class _Run:
             self._take_held()
             self._take(line, pieces)
             return True
-        if not pieces or not (self.rows or self.reference):
+        if not pieces or not starts:  # no column starts yet (a reference of empty rows)
             return False
         last = self.held[-1][0] if self.held else (self.lines[-1] if self.lines else None)
         x0 = pieces[0][0]
@@ -287,7 +290,9 @@ def _ruled_rows(table) -> list[list[tuple[float, float, str]]]:
 
 def _ruled_edges(table) -> list[float]:
     lefts = {round(box[0], 1) for row in table.rows for box in row.cells if box}
-    right = max(box[2] for row in table.rows for box in row.cells if box)
+    right = max((box[2] for row in table.rows for box in row.cells if box), default=None)
+    if right is None:  # a grid of rules with no cell boxes
+        return [round(table.bbox[0], 1), round(table.bbox[2], 1)]
     return sorted(lefts | {round(right, 1)})
 
 
@@ -377,7 +382,7 @@ class _Draft:
         self.places += [place] * len(rows)
 
     def lay_out(self, row, by_left: bool) -> list[str]:
-        cells = [""] * len(self.columns)
+        cells = [""] * max(1, len(self.columns))
         for x0, x1, text in row:
             k = _left_place(self.columns, x0) if by_left else _place(self.columns, x0, x1)
             cells[k] = (cells[k] + text) if cells[k] else text
@@ -488,6 +493,53 @@ class _PageReader:
             self.draft = None
 
 
+def _glued_figures(lines: list[str], composer: Composer) -> None:
+    """Report figures that extraction glued together (``20242995.392023``).
+
+    Two cells set close together lose the gap between them, and their figures
+    run into one token that parses as a wrong amount. A printed amount has at
+    most four decimals; one with more is two figures.
+    """
+    for number, line in enumerate(lines, 1):
+        for match in _GLUED.finditer(line):
+            composer.note("glued-figures", source_line=number, text=match.group())
+
+
+_GLUED = re.compile(r"(?<![\d.])\d[\d,]*\.\d{5,}(?![\d.])")
+
+
+def _snapshot(composer: Composer, reader: _PageReader) -> tuple:
+    return (
+        len(composer.lines),
+        len(composer.blocks),
+        list(composer._pending),
+        len(composer.notes),
+        copy.deepcopy(reader.draft),
+        reader.first,
+    )
+
+
+def _restore(composer: Composer, reader: _PageReader, state: tuple) -> None:
+    lines, blocks, pending, notes, draft, first = state
+    del composer.lines[lines:], composer.places[lines:], composer.blocks[blocks:]
+    del composer.notes[notes:]
+    composer._pending = pending
+    reader.draft, reader.first = draft, first
+
+
+def _text_only(page, number: int, composer: Composer, reader: _PageReader) -> None:
+    """The simpler mode for a page the layout reader fails on: its text lines, in order."""
+    reader.finish()
+    place = f"第{number}页"
+    for line in page.extract_text_lines(strip=True):
+        if not _is_furniture(line, page.height):
+            composer.loose_line(unify_radicals(line["text"]), place)
+
+
+def _visible_chars(page) -> int:
+    return sum(1 for c in page.chars if c.get("text", "").strip())
+
+
 def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
     pdf, pages = _open(data)
     try:
@@ -495,18 +547,33 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
             raise LimitExceeded("too-many-pages", pages=len(pages), limit=limits.max_pages)
         composer = Composer()
         reader = _PageReader(composer)
+        chars = 0
         for number, page in enumerate(pages, 1):
             deadline.check()
+            state = _snapshot(composer, reader)
             try:
+                chars += _visible_chars(page)
                 reader.page(page, number)
             except (LimitExceeded, ReadError):
                 raise
             except Exception as exc:  # one bad page must not cost the rest of the report
-                composer.note("page-unreadable", page=number, detail=type(exc).__name__)
+                _restore(composer, reader, state)
+                detail = f"{type(exc).__name__}: {exc}"[:120]
+                try:
+                    _text_only(page, number, composer, reader)
+                    composer.note("page-text-only", page=number, detail=detail)
+                except (LimitExceeded, ReadError):
+                    raise
+                except Exception:
+                    _restore(composer, reader, state)
+                    reader.draft = None
+                    composer.note("page-unreadable", page=number, detail=detail)
             page.close()
         reader.finish()
-        if not any(composer.lines):
+        rendered = composer.render("pdf", "pdf")  # its notes are the composer's: added below
+        if chars == 0 and not any(line.strip() for line in rendered.lines):
             composer.note("no-text-layer")
-        return composer.render("pdf", "pdf")
+        _glued_figures(rendered.lines, composer)
+        return rendered
     finally:
         pdf.close()
