@@ -102,15 +102,15 @@ def assemble(
     corpus = inputs.corpus
     docs = corpus.documents.filter(pl.col("department") == department, pl.col("year") == year)
     findings = finding_rows(
-        inputs.findings.filter(pl.col("department") == department, pl.col("year") == year)
+        inputs.findings.filter(pl.col("department") == department, pl.col("year") == year),
+        inputs.flags,
     )
     decisions = _decisions(inputs, findings["finding_id"].to_list())
     statuses = [_current(decisions.get(fid)) for fid in findings["finding_id"]]
     keep = [_in_scope(status, only) for status in statuses]
     listed = findings.filter(pl.Series(keep, dtype=pl.Boolean))
-    explained = "explained" in findings.columns
     entries = [
-        _entry(n, row, inputs, decisions.get(row["finding_id"]), explained)
+        _entry(n, row, inputs, decisions.get(row["finding_id"]))
         for n, row in enumerate(listed.iter_rows(named=True), start=1)
     ]
     return Briefing(
@@ -250,9 +250,7 @@ def _review(statuses: list[str | None]) -> list[tuple[str, str]]:
     ]
 
 
-def _entry(
-    number: int, row: dict, inputs: BriefingInputs, decision: dict | None, explained: bool
-) -> FindingEntry:
+def _entry(number: int, row: dict, inputs: BriefingInputs, decision: dict | None) -> FindingEntry:
     corpus = inputs.corpus
     check = inputs.checks(row["check_id"])
     title = check.title if check else row.get("check_title") or ""
@@ -266,14 +264,14 @@ def _entry(
     facts.append(
         ("出处", _place(corpus, row["source_file"], row["source_line"], row.get("source_place")))
     )
-    others = "; ".join(p for p in (row.get("related_lines"), row.get("evidence_places")) if p)
+    others = _other_places(row)
     if others:
         facts.append(("其他位置", others))
     facts += [
         ("检查依据", f"{row['check_id']} {title}：{check.explanation if check else ''}"),
         ("阈值", row.get("threshold") or "该检查不设数值阈值"),
     ]
-    if explained:
+    if row.get("explained") is not None:  # the check asks whether the report gives a reason
         facts.append(("报告中的说明", _explained(row)))
     status = _current(decision) or UNREVIEWED
     shown = status
@@ -305,11 +303,18 @@ def _figures(evidence: str | None) -> str:
 
 
 def _explained(row: dict) -> str:
-    sentence = row.get("explained")
-    if not sentence:
+    if not row["explained"]:
         return "报告中未找到对此的说明"
-    line = row.get("explained_line")
-    return f"{sentence}（第{line}行）" if line else str(sentence)
+    line = row.get("explanation_line")
+    return (row.get("explanation") or "") + (f"（第{line}行）" if line else "")
+
+
+def _other_places(row: dict) -> str:
+    """The other flags of the finding (with their checks), then other places of the same fact."""
+    flagged = [p for p in (row.get("evidence_places") or "").split("; ") if p]
+    covered = {p.split(" ", 1)[-1] for p in flagged}
+    related = [p for p in (row.get("related_lines") or "").split("; ") if p and p not in covered]
+    return "; ".join(dict.fromkeys(flagged + related))
 
 
 def _reviewer(decision: dict) -> str:

@@ -3,8 +3,9 @@
 - the corpus (:class:`loaders.model.Corpus`): ``documents`` (read status and, where the loader
   gives it, understanding ``coverage``), ``budget_lines``, ``parse_issues``, ``texts`` and
   ``places`` for the quotes;
-- the findings: one row per finding, keyed by ``finding_id`` — or today's flags keyed by
-  ``flag_id``; several flags sharing a ``finding_id`` are one finding (the first row leads);
+- the findings: one row per finding, keyed by ``finding_id`` (with ``flag_ids``, primary
+  first, and the flags behind them for thresholds and other evidence) — or a flags frame keyed
+  by ``flag_id``, where flags sharing a ``finding_id`` are one finding (the first row leads);
 - the checks' metadata: code → title and explanation (``checks/registry.py``);
 - a decisions lookup: finding ids → status, note, reviewer and time (empty when no review
   store is configured; :mod:`briefing.review_source` reads the review store).
@@ -91,23 +92,43 @@ class BriefingInputs:
     findings: pl.DataFrame
     decisions: DecisionLookup = no_decisions
     checks: Callable[[str], CheckText | None] = registry_check
+    flags: pl.DataFrame | None = None  # the flags behind a findings frame's ``flag_ids``
 
 
-def finding_rows(findings: pl.DataFrame) -> pl.DataFrame:
+def inputs_of(corpus: Corpus, run, decisions: DecisionLookup = no_decisions) -> BriefingInputs:
+    """The inputs from a check run: its findings and their flags where the run groups flags
+    into findings (``run.findings``), else its flags."""
+    findings = getattr(run, "findings", None)
+    if findings is None:
+        return BriefingInputs(corpus, run.flags, decisions)
+    return BriefingInputs(corpus, findings, decisions, flags=run.flags)
+
+
+_PLACE = pl.format(
+    "{} {}:{}",
+    pl.col("check_id"),
+    pl.col("source_file"),
+    pl.col("source_line").cast(pl.String).fill_null("?"),
+)
+
+
+def finding_rows(findings: pl.DataFrame, flags: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per finding with a ``finding_id``, worst first as given.
 
-    Today's flags have only ``flag_id``: each flag is its own finding. When flags carry a
-    ``finding_id`` shared by several of them, the first (worst) row speaks for the finding and
-    the others are listed in ``evidence_places`` as its other evidence.
+    A findings frame (``flag_ids``, primary first) with its ``flags`` gets the primary flag's
+    threshold and the other member flags' places (``evidence_places``). A flags frame: each
+    flag is its own finding, or, when flags share a ``finding_id``, the first (worst) row
+    speaks for the finding and the others' places are its ``evidence_places``.
     """
-    key = "finding_id" if "finding_id" in findings.columns else "flag_id"
-    rows = findings.with_columns(pl.col(key).alias("finding_id"))
-    place = pl.format(
-        "{} {}:{}",
-        pl.col("check_id"),
-        pl.col("source_file"),
-        pl.col("source_line").cast(pl.String).fill_null("?"),
-    )
+    if "flag_ids" in findings.columns and flags is not None:
+        return _with_member_flags(findings, flags)
+    key = pl.col("flag_id")
+    if "finding_id" in findings.columns:  # a flag not (yet) grouped is its own finding
+        key = pl.col("finding_id")
+        if "flag_id" in findings.columns:
+            key = pl.coalesce("finding_id", "flag_id")
+    rows = findings.with_columns(key.alias("finding_id"))
+    place = _PLACE
     evidence = (
         rows.with_columns(
             place.alias("_place"), pl.int_range(pl.len()).over("finding_id").alias("_n")
@@ -119,3 +140,26 @@ def finding_rows(findings: pl.DataFrame) -> pl.DataFrame:
     return rows.unique("finding_id", keep="first", maintain_order=True).join(
         evidence, on="finding_id", how="left"
     )
+
+
+def _with_member_flags(findings: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
+    members = (
+        findings.select("finding_id", pl.col("flag_ids").str.split("; ").alias("flag_id"))
+        .explode("flag_id")
+        .with_columns(pl.int_range(pl.len()).over("finding_id").alias("_n"))
+        .join(
+            flags.select("flag_id", "check_id", "source_file", "source_line", "threshold"),
+            on="flag_id",
+            how="inner",
+        )
+    )
+    others = (
+        members.filter(pl.col("_n") > 0)
+        .group_by("finding_id", maintain_order=True)
+        .agg(_PLACE.str.join("; ").alias("evidence_places"))
+    )
+    out = findings.join(others, on="finding_id", how="left", maintain_order="left")
+    if "threshold" not in findings.columns:
+        lead = members.filter(pl.col("_n") == 0).select("finding_id", "threshold")
+        out = out.join(lead, on="finding_id", how="left", maintain_order="left")
+    return out

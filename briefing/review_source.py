@@ -7,12 +7,13 @@ shows it as still open, saying what was decided on the earlier version.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import polars as pl
 
-from briefing.inputs import DecisionLookup, decisions_from, no_decisions
+from briefing.inputs import BriefingInputs, DecisionLookup, decisions_from, inputs_of, no_decisions
 from review.annotate import UNREVIEWED, keyed, with_decisions
 from review.store import DEFAULT_FILE, ENV, ReviewStore, open_store
 
@@ -59,3 +60,13 @@ def review_decisions(findings: pl.DataFrame, db: str | None, workspace: Path) ->
     finally:
         store.close()
 
+
+def reviewed_inputs(corpus, run, db: str | None, workspace: Path) -> BriefingInputs:
+    """A check run's findings, keyed as the review store keys them, with the store's decisions.
+
+    The command and the 部门 page both build their briefing from this, so they agree.
+    """
+    inputs = inputs_of(corpus, run)
+    findings = keyed(inputs.findings)
+    decisions = review_decisions(findings, db, workspace)
+    return dataclasses.replace(inputs, findings=findings, decisions=decisions)

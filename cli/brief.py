@@ -8,12 +8,11 @@ from pathlib import Path
 
 import polars as pl
 
-from briefing import BriefingInputs, build_docx
-from briefing.review_source import review_decisions
+from briefing import build_docx
+from briefing.review_source import reviewed_inputs
 from checks.settings import RulesError
 from cli.main import _checks, _load, _reading_options, _report_failures
 from cli.review import _database_options, _workspace
-from review.annotate import keyed
 from review.store import ReviewError
 
 
@@ -61,20 +60,19 @@ def cmd_brief(args: argparse.Namespace) -> int:
         print(f"[规则错误] {exc}", file=sys.stderr)
         return 2
     _report_failures(corpus)
-    pairs = corpus.documents.select("department", "year").drop_nulls("department").unique()
+    pairs = corpus.documents.select("department", "year").drop_nulls("department")
     chosen = resolve(pairs, args.department, args.year)
     if isinstance(chosen, str):
         print(f"[错误] {chosen}", file=sys.stderr)
         return 2
     department, year = chosen
     only = "confirmed" if args.only_confirmed else "open" if args.only_open else None
-    findings = keyed(run.flags)
     try:
-        decisions = review_decisions(findings, args.db, _workspace(args))
+        inputs = reviewed_inputs(corpus, run, args.db, _workspace(args))
     except ReviewError as exc:
         print(f"[审核数据库] {exc}", file=sys.stderr)
         return 2
-    data = build_docx(BriefingInputs(corpus, findings, decisions), department, year, only)
+    data = build_docx(inputs, department, year, only)
     out = Path(args.out or f"{department}{year}年度审核简报.docx")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from briefing import BriefingInputs, build_docx
-from briefing.review_source import review_decisions
+from briefing import build_docx
+from briefing.review_source import reviewed_inputs
 from dashboard.data import AppData
 from loaders.workspace import workspace_dir
-from review.annotate import keyed
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -19,9 +18,8 @@ def file_name(department: str, year: int) -> str:
 
 def briefing_bytes(data: AppData, department: str, year: int) -> bytes:
     """The document ``budget-audit brief`` writes for the same files, with the stored decisions."""
-    findings = keyed(data.run.flags)
-    decisions = review_decisions(findings, None, workspace_dir())  # BUDGET_AUDIT_DB from serve --db
-    return build_docx(BriefingInputs(data.corpus, findings, decisions), department, year)
+    inputs = reviewed_inputs(data.corpus, data.run, None, workspace_dir())  # serve --db: env
+    return build_docx(inputs, department, year)
 
 
 def briefing_button(data: AppData, department: str, year: int | None) -> None:

@@ -20,6 +20,7 @@ from docx_reading import findings, headings, open_docx, pairs, section, tables, 
 from briefing import BriefingInputs, build_docx, decisions_from, no_decisions
 from briefing.content import assemble
 from briefing.inputs import DECISIONS, finding_rows
+from briefing.review_source import reviewed_inputs
 from checks.base import FLAGS, make_flag
 from checks.engine import run_checks
 from checks.registry import BY_CODE
@@ -61,26 +62,21 @@ def _quoted(line: str) -> str:
 # ---- the real samples -------------------------------------------------------------------
 
 
-def test_every_department_lists_every_finding_with_figures_and_source(corpus, run, keyed_flags):
+def test_every_department_lists_every_finding_with_figures_and_source(corpus, run, tmp_path):
+    """Through the command's own inputs: every finding, and every flag as a finding or its evidence."""
+    inputs = reviewed_inputs(corpus, run, None, tmp_path)  # no review store here
     pairs_ = run.departments.select("department", "year").rows()
     assert len(pairs_) == 5
-    grouped = 0
     for department, year in pairs_:
-        document = _brief(corpus, keyed_flags, department, year)
+        document = open_docx(build_docx(inputs, department, year))
         assert headings(document, 1) == SECTIONS
-        expected = _department_findings(keyed_flags, department, year)
+        expected = finding_rows(
+            inputs.findings.filter(pl.col("department") == department, pl.col("year") == year),
+            inputs.flags,
+        )
         shown = findings(document)
         assert len(shown) == expected.height > 0, department
-        # every flag is a finding's lead or listed among its other places
-        by_id = dict(zip(expected["finding_id"], shown, strict=True))
-        for flag in keyed_flags.filter(
-            pl.col("department") == department, pl.col("year") == year
-        ).iter_rows(named=True):
-            facts = by_id[flag["finding_id"]].facts
-            lead = facts["出处"].startswith(f"{flag['source_file']} 第{flag['source_line']}行")
-            other = f"{flag['check_id']} {flag['source_file']}:{flag['source_line']}"
-            grouped += not lead
-            assert lead or other in facts["其他位置"], (flag["check_id"], flag["source_line"])
+        places = set()
         for row, entry in zip(expected.iter_rows(named=True), shown, strict=True):
             check = BY_CODE[row["check_id"]].CHECK
             assert row["check_id"] in entry.heading and row["subject"] in entry.heading
@@ -99,10 +95,30 @@ def test_every_department_lists_every_finding_with_figures_and_source(corpus, ru
             assert len(cited) == 1
             assert cited[0].endswith(_quoted(lines[row["source_line"] - 1]))
             assert f"{row['source_line']}  " in cited[0]
+            places.add(f"{row['check_id']} {row['source_file']}:{row['source_line']}")
+            places.update(facts.get("其他位置", "").split("; "))
+        for flag in run.flags.filter(
+            pl.col("department") == department, pl.col("year") == year
+        ).iter_rows(named=True):
+            place = f"{flag['check_id']} {flag['source_file']}:{flag['source_line']}"
+            assert place in places, (department, place)  # a finding or one's evidence
         files = [r.cells[0].text for r in tables(section(document, "一、基本情况"))[1].rows[1:]]
         docs = corpus.documents.filter(pl.col("department") == department, pl.col("year") == year)
         assert files == docs["source_file"].to_list()
-    assert grouped == keyed_flags.height - keyed_flags["finding_id"].n_unique() > 0
+
+
+def test_flags_of_one_key_are_one_finding(corpus, keyed_flags):
+    """The review store's keys group two I01 flags of sample 003 (one indicator, two tables)."""
+    document = _brief(corpus, keyed_flags, D003, 2023)
+    expected = _department_findings(keyed_flags, D003, 2023)
+    department_flags = keyed_flags.filter(pl.col("department") == D003)
+    assert expected.height < department_flags.height
+    listed = [f.facts.get("其他位置", "") for f in findings(document)]
+    for finding_id, members in department_flags.group_by("finding_id", maintain_order=True):
+        for other in members.iter_rows(named=True):
+            if other["flag_id"] != members["flag_id"][0]:
+                place = f"{other['check_id']} {other['source_file']}:{other['source_line']}"
+                assert any(place in entry for entry in listed), (finding_id, place)
 
 
 def test_summary_states_the_reports_total_and_counts(corpus, keyed_flags):
@@ -371,21 +387,75 @@ def _docx_path(document) -> Path:
     return path
 
 
-def test_grouped_flags_are_one_finding_and_explanations_show_when_present():
+_REASON = "执行率低的原因是项目延期。"
+
+
+def test_flags_sharing_a_finding_id_are_one_finding_with_the_reports_explanation():
     flags = _flags(
         finding_id=["f1", "f1"],
-        explained=["执行率低的原因是项目延期。", "执行率低的原因是项目延期。"],
-        explained_line=[5, 5],
+        explained=[True, None],
+        explanation=[_REASON, None],
+        explanation_line=[5, None],
     )
     (entry,) = findings(_brief(_handmade(), flags, "某某局", 2023))
-    assert entry.facts["报告中的说明"] == "执行率低的原因是项目延期。（第5行）"
+    assert entry.facts["报告中的说明"] == f"{_REASON}（第5行）"
     assert entry.facts["其他位置"] == "B01 uploads/某某局.pdf:4"
     assert entry.facts["出处"] == "uploads/某某局.pdf 第4行（第2页）"
-    unexplained = _flags(explained=[None, None])
-    facts = findings(_brief(_handmade(), unexplained, "某某局", 2023))[0].facts
-    assert facts["报告中的说明"] == "报告中未找到对此的说明"
-    # today's flags have no such attribute: no such row
+    unexplained = _flags(explained=[False, None], explanation=[None, None])
+    (first, second) = findings(_brief(_handmade(), unexplained, "某某局", 2023))
+    assert first.facts["报告中的说明"] == "报告中未找到对此的说明"
+    assert "报告中的说明" not in second.facts  # B01 does not ask for a reason
+    # flags without the attribute: no such row
     assert "报告中的说明" not in findings(_brief(_handmade(), _flags(), "某某局", 2023))[0].facts
+
+
+def _findings_frame(flags: pl.DataFrame) -> pl.DataFrame:
+    """One finding of both hand-made flags, in the shape of a check run's ``findings``."""
+    e01, b01 = flags.row(0, named=True), flags.row(1, named=True)
+    columns = ["check_id", "category", "severity", "doc_id", "source_file", "department", "year"]
+    return pl.DataFrame(
+        [
+            {
+                **{c: e01[c] for c in columns},
+                "finding_id": "finding-1",
+                "subject": e01["subject"],
+                "message": e01["message"],
+                "evidence": e01["evidence"],
+                "source_line": e01["source_line"],
+                "source_place": "第2页",
+                "amount": 60.0,
+                "explained": True,
+                "explanation": _REASON,
+                "explanation_line": 5,
+                "checks": "E01、B01",
+                "flag_ids": f"{e01['flag_id']}; {b01['flag_id']}",
+                "flags": 2,
+                "related_lines": "uploads/某某局.pdf:4; 别的.pdf:9",
+            }
+        ]
+    )
+
+
+def test_a_findings_frame_takes_the_threshold_and_evidence_from_its_flags():
+    flags = _flags()
+    inputs = BriefingInputs(_handmade(), _findings_frame(flags), flags=flags)
+    (entry,) = findings(open_docx(build_docx(inputs, "某某局", 2023)))
+    assert entry.facts["阈值"] == "执行率<90%（<60% 为高）"  # the primary flag's (E01)
+    assert entry.facts["其他位置"] == "B01 uploads/某某局.pdf:4; 别的.pdf:9"
+    assert entry.facts["报告中的说明"] == f"{_REASON}（第5行）"
+    assert entry.heading.startswith("1. 【高】预算执行 · E01 预算执行率偏低：")
+
+
+def test_inputs_of_a_run_use_its_findings_when_it_groups_flags():
+    from types import SimpleNamespace
+
+    from briefing.inputs import inputs_of
+
+    flags = _flags()
+    grouped = inputs_of(_handmade(), SimpleNamespace(flags=flags, findings=_findings_frame(flags)))
+    assert grouped.findings["finding_id"].to_list() == ["finding-1"] and grouped.flags is flags
+    plain_run = inputs_of(_handmade(), SimpleNamespace(flags=flags))
+    assert plain_run.findings is flags and plain_run.flags is None
 
 
 def test_documents_with_read_status_and_coverage_when_the_loader_gives_it():
@@ -507,6 +577,8 @@ def test_cli_writes_the_briefing(tmp_path, capsys):
     assert "对应多个部门" in capsys.readouterr().err
     assert main(["brief", "不存在的局", str(SAMPLES), "--out", str(out)]) == 2
     assert "没有找到部门“不存在的局”" in capsys.readouterr().err
+    assert main(["brief", D004, str(SAMPLES), "--db", "mysql://x/y", "--out", str(out)]) == 2
+    assert "不支持的数据库地址" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["brief", D004, "--only-open", "--only-confirmed"])
 
