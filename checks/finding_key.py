@@ -73,9 +73,15 @@ _KEY_COLUMNS = ("department", "year", "check_id", "subject", "message")
 
 
 def with_finding_keys(flags: pl.DataFrame) -> pl.DataFrame:
-    """``flags`` with ``finding_id`` (unless already there) and ``topic_id``."""
+    """``flags`` with ``finding_id``, ``topic_id`` and ``finding_figures``; columns already there stay."""
     rows = flags.select(_KEY_COLUMNS).rows()
-    keys = {"topic_id": [topic_key(*r) for r in rows]}
-    if "finding_id" not in flags.columns:
-        keys["finding_id"] = [finding_key(*r) for r in rows]
-    return flags.with_columns(pl.Series(k, v, dtype=pl.String) for k, v in keys.items())
+    make = {
+        "finding_id": lambda r: finding_key(*r),
+        "topic_id": lambda r: topic_key(*r),
+        "finding_figures": lambda r: figures_text(r[-1]),
+    }
+    return flags.with_columns(
+        pl.Series(name, [key(r) for r in rows], dtype=pl.String)
+        for name, key in make.items()
+        if name not in flags.columns
+    )
