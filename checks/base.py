@@ -123,6 +123,11 @@ def make_flag(
 # ---- rounding ---------------------------------------------------------------
 
 
+def amount_decimals(row: dict) -> int:
+    """Decimals of an `accounts` amount in 万元: a cell printed in 元 is 4 places finer."""
+    return (row.get("decimals") or 0) + (4 if row.get("unit_printed") == "元" else 0)
+
+
 def half_unit(decimals: int | None) -> float:
     """Half of the last printed digit: the most rounding can hide."""
     return 0.5 * 10 ** -(decimals if decimals is not None else 2)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from checks.base import CheckInfo, CheckResult, fmt, make_flag, place, prose_lines
+from checks.base import (
+    CheckInfo,
+    CheckResult,
+    amount_decimals,
+    fmt,
+    half_unit,
+    make_flag,
+    place,
+    prose_lines,
+)
+from loaders.classify import BY_KIND
 
 CHECK = CheckInfo(
     code="C01",
@@ -13,7 +23,7 @@ CHECK = CheckInfo(
     explanation="同一个项目或科目在表格、正文、附件中写成不同的数，至少有一处是错的。",
     category="consistency",
     severity="medium",
-    version="1",
+    version="2",
     scope="row",
     defaults={
         "name_similarity": 85.0,
@@ -39,7 +49,12 @@ CHECK = CheckInfo(
 - 正文提到某个项目“××经费 N 万元”，项目名称相似度 ≥ `name_similarity`（按字计，默认 85），金额与该项目的
   任何数字都不同且相差不超过 `mention_max_gap`%（默认 20%）；例：江汉区正文“企业托管改制工作专项经费2.95万元”，
   项目表“企业改制托管工作专项经费”执行数 2.94 万元 → 中；
-- 正文的编制人数与基础数据表的编制数不同；例：衡阳市国资委正文“编制人数40人”，基础数据表编制数 48 → 中。
+- 正文的编制人数与基础数据表的编制数不同；例：衡阳市国资委正文“编制人数40人”，基础数据表编制数 48 → 中；
+- 决算 / 预算公开表（`accounts`）中同一科目在两张表里的同一个数不同：只有收支方向（收入 / 支出 / 结转结余）、
+  资金（一般公共预算 / 政府性基金 / …）、口径（全部收入支出 / 仅财政拨款）、所计之物（收支、三公、机关运行经费、
+  政府采购）和数的含义（决算数 / 合计、基本支出……）都相同时才是同一个数；例：支出决算表 208 社会保障和就业支出
+  221.90 与收支决算总表支出方“社会保障和就业支出”221.80 → 中。收入决算表的 208（按科目取得的收入）与支出决算表的
+  208 不是同一个数，从不比较。
 
 排除：经济分类（30x 科目）与功能分类同名科目不是同一数字；合计类名称（`generic_items`）不按名称比较。""",
 )
@@ -210,8 +225,93 @@ def _staffing(corpus, settings: dict, result: CheckResult) -> None:
             )
 
 
+# What a disclosure table counts, beyond income and spending: a 机关运行经费 table's 30201
+# 办公费 is not the basic-spending table's 30201 办公费.
+_QUANTITY = {
+    "fa_sangong": "三公",
+    "bu_sangong": "三公",
+    "bu_running_costs": "机关运行经费",
+    "bu_procurement": "政府采购",
+}
+_ROW_TOTAL = {"合计", "决算数", "预算数"}  # the row's whole amount, whatever the table calls it
+
+
+def _figure_key(row: dict) -> tuple | None:
+    """What one accounts figure is: two rows with the same key state the same figure."""
+    kind = BY_KIND.get(row["table_kind"])
+    if kind is None or row["side"] is None:
+        return None
+    measure = "total" if row["measure"] in _ROW_TOTAL else row["measure"]
+    return (
+        row["doc_id"],
+        row["statement"],
+        row["side"],
+        row["fund"],
+        kind.scope,
+        _QUANTITY.get(row["table_kind"], "收支"),
+        measure,
+    )
+
+
+def _account_conflicts(df, settings: dict, result: CheckResult) -> None:
+    """The same figure printed differently in two standard tables of one document."""
+    if df.is_empty():
+        return
+    generic = set(settings["generic_items"])
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in df.iter_rows(named=True):
+        key = _figure_key(row)
+        if key is None or row["row_kind"] == "total":
+            continue
+        name = _NORM.sub("", row["item"] or "")
+        code = row.get("code") or ""
+        names = [f"code:{code}"] if code else []
+        if name and name not in generic and (not code or len(code) == 3):
+            names.append(f"name:{name}")  # a 类 is also known by its name (收支总表 rows)
+        for name_key in names:
+            groups[(*key, name_key)].append(row)
+    for key, members in groups.items():
+        if len({r["table_id"] for r in members}) < 2:
+            continue
+        result.applied += 1
+        base = members[0]
+        odd = next(
+            (r for r in members[1:] if r["table_id"] != base["table_id"] and not _same(base, r)),
+            None,
+        )
+        if odd is None:
+            continue
+        subject = base["item"] or key[-1].split(":", 1)[1]
+        result.flags.append(
+            make_flag(
+                CHECK,
+                base,
+                subject=subject,
+                message=f"“{subject}”的{base['measure']}在{base['table_title']}（第 {base['source_line']} 行）"
+                f"为 {fmt(base['amount'])} 万元，在{odd['table_title']}（第 {odd['source_line']} 行）"
+                f"却为 {fmt(odd['amount'])} 万元。",
+                evidence="；".join(
+                    f"{r['table_title']}第{r['source_line']}行 {r['column']}={fmt(r['amount'])}"
+                    for r in members
+                ),
+                related=place(odd),
+                amount=abs(base["amount"] - odd["amount"]),
+                key=f"accounts-{key[-1]}-{key[2]}-{key[3]}-{key[6]}",
+            )
+        )
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Equal within the rounding of the coarser printed figure."""
+    da, db = amount_decimals(a), amount_decimals(b)
+    if da == db:
+        return abs(a["amount"] - b["amount"]) < 1e-9
+    return abs(a["amount"] - b["amount"]) <= half_unit(min(da, db)) + 1e-9
+
+
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
+    _account_conflicts(corpus.accounts, settings, result)
     if corpus.budget_lines.is_empty():
         return result
     rows = list(corpus.budget_lines.iter_rows(named=True))

@@ -23,6 +23,15 @@ DOCUMENTS = {
     "encoding": pl.String,
     "n_lines": pl.Int32,
     "format": pl.String,  # text / docx / pdf / html / xlsx / xls
+    # identity (loaders/identity.py): the standard family and where each field was read
+    "kind_family": pl.String,  # e.g. "部门决算+部门整体支出绩效自评表", "部门预算", "模板"
+    "department_source": pl.String,  # "cover line 1", "label 部门 line 131", "file name" …
+    "region_source": pl.String,  # "department" / "placeholder"
+    "year_source": pl.String,
+    # understanding coverage: numeric table cells seen vs placed in typed rows
+    "cells_numeric": pl.Int32,
+    "cells_placed": pl.Int32,
+    "coverage": pl.Float64,  # cells_placed / cells_numeric, null without numeric cells
 }
 
 BUDGET_LINES = {
@@ -124,8 +133,9 @@ ACCOUNTS = {
     "column": pl.String,  # header as printed
     "row_kind": pl.String,  # item / total / sub
     "amount": pl.Float64,  # 万元
-    "unit_printed": pl.String,  # 万元 / 元
+    "unit_printed": pl.String,  # 万元 / 元 (% for a rate column)
     "decimals": pl.Int8,
+    "page": pl.Int32,  # PDF page, null for other formats
     "source_line": pl.Int32,
     "source_place": pl.String,
 }
@@ -140,6 +150,7 @@ SANGONG = {
     "measure": pl.String,  # 预算数 / 决算数 / 上年预算数 …
     "amount": pl.Float64,  # 万元
     "decimals": pl.Int8,
+    "page": pl.Int32,
     "source_line": pl.Int32,
     "source_place": pl.String,
 }
@@ -196,6 +207,12 @@ CSV_COLUMNS = {
         "year",
         "status",
         "message",
+        "kind_family",
+        "department_source",
+        "year_source",
+        "cells_numeric",
+        "cells_placed",
+        "coverage",
     ],
     "budget_lines": [
         "doc_id",

@@ -19,61 +19,23 @@ from pathlib import Path
 from loaders import model
 from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
 from loaders.cache import ParseCache, limits_digest
-from loaders.cells import compact
 from loaders.decode import decode_bytes
+from loaders.identity import cover_statement, find_year, identify
 from loaders.issues import FileProblem, issue
 from loaders.limits import Deadline, Limits, human_size
-from loaders.metadata import find_department, find_kinds, find_region, find_year
 from loaders.model import Corpus, LoadedDoc
 from loaders.narratives import paragraphs_to_narratives
 from loaders.prose import paragraph_to_lines
 from loaders.prose_figures import prose_figures
 from loaders.readers import SUPPORTED_SUFFIXES, Rendered, read
-from loaders.tables import Recognised, TableContext, cell_texts, recognise_grid
+from loaders.table_reading import read_tables
 
 LOADER_VERSION = "6"
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "LoadedDoc", "load_bytes", "load_file", "load_paths"]
-_TITLE = re.compile(
-    r"公开0\d表|表[一二三四五六七八九十\d]+[：:]|决算总表|决算表|明细表|自评表|基础数据表|情况表"
-)
-_YUAN = re.compile(r"单位[：:]\s*元|（元）|\(元\)")
 
 
 def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
-
-
-def _table_context(blocks: list, index: int, table_id: int, year: int | None) -> TableContext:
-    grid: Grid = blocks[index]
-    before: list[str] = []
-    for block in reversed(blocks[max(0, index - 6) : index]):
-        if isinstance(block, Grid):
-            if len(block.rows) > 1:
-                break
-            continue  # a one-row "table" (填报单位 … 金额单位) sits between a title and its table
-        before.append(compact(block.text))
-    first_rows = [" ".join(cell_texts(r, grid.layout)) for r in grid.rows[:2]]
-    titles = [t for t in before if _TITLE.search(t) and len(t) < 60]
-    titles += [compact(t) for t in first_rows if _TITLE.search(compact(t)) and len(compact(t)) < 40]
-    title = " ".join(reversed(titles[:2])) if titles else f"表{table_id}"
-    context = " ".join(before + [compact(t) for t in first_rows])
-    if re.search(r"公开0\d表|决算(总)?表|决算明细表", " ".join(before)) and not re.search(
-        r"自评", title
-    ):
-        kind = "final_accounts"
-    elif "基础数据表" in context:
-        kind = "basic_data"
-    elif re.search(
-        r"项目支出绩效自评表|项目名称|项目支出名称",
-        context + " ".join(" ".join(cell_texts(r, grid.layout)) for r in grid.rows[:4]),
-    ):
-        kind = "project_self_eval"
-    elif re.search(r"整体支出绩效自评表|整体绩效自评表|部门名称|单位名称", context):
-        kind = "dept_self_eval"
-    else:
-        kind = "budget_table"
-    factor = 1e-4 if _YUAN.search(" ".join(before[:3])) else 1.0
-    return TableContext(title, kind, table_id, year, factor)
 
 
 def text_to_doc(
@@ -99,69 +61,69 @@ def rendered_to_doc(
 ) -> LoadedDoc:
     """Recognise everything in one report, read from any format into lines and blocks."""
     lines, blocks = rendered.lines, rendered.blocks
-    text = "\n".join(lines)
-    year = find_year(lines)
-    recognised: list[Recognised] = []
-    budget_lines: list[dict] = []
-    table_id = 0
+    year = find_year(lines, source_file)
+    tables = read_tables(blocks, year, cover_statement(lines), deadline)
+    budget_lines = list(tables.budget_lines)
     heading = ""
     for index, block in enumerate(blocks):
         if deadline is not None and index % 64 == 0:
             deadline.check()  # recognition is timed like reading
-        if isinstance(block, Grid):
-            table_id += 1
-            ctx = _table_context(blocks, index, table_id, year)
-            rec = recognise_grid(block, ctx)
-            recognised.append(rec)
-            budget_lines.extend(rec.budget_lines)
-        elif isinstance(block, Paragraph):
+        if isinstance(block, Paragraph):
             if is_heading(block.text):
                 heading = block.text
             budget_lines.extend(paragraph_to_lines(block, heading))
     if rendered.format in ("xlsx", "xls"):
         _percent_cells(budget_lines)
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
-    dept_cells = [d for rec in recognised for d in rec.departments]
-    department = find_department(lines, dept_cells)
-    kinds = find_kinds(text)
-    indicators = [row for rec in recognised for row in rec.indicators]
-    narratives = paragraphs_to_narratives(paragraphs) + [
-        row for rec in recognised for row in rec.narratives
-    ]
+    indicators = tables.indicators
+    identity = identify(
+        lines,
+        source_file,
+        dept_cells=tables.departments,
+        table_kinds=tables.table_kinds,
+        has_figures=bool(tables.accounts or tables.budget_lines or indicators),
+    )
+    department, year = identity.department, identity.year
+    narratives = paragraphs_to_narratives(paragraphs) + tables.narratives
     figures, figure_issues = prose_figures(blocks)
-    issues = list(rendered.notes) + [row for rec in recognised for row in rec.issues]
-    issues += figure_issues
-    if department is None:
-        issues.append(issue("no-department"))
-    if year is None:
-        issues.append(issue("no-year"))
-    if not budget_lines and not indicators:
-        issues.append(issue("no-figures"))
+    issues = list(rendered.notes) + tables.issues + figure_issues
+    issues += _identity_issues(identity, bool(budget_lines or indicators or tables.accounts))
     status = "partial" if any(i["severity"] in ("error", "warning") for i in issues) else "ok"
     shown = [i for i in issues if i["severity"] != "info"]  # info issues stay on the 文档 page
     message = "；".join(dict.fromkeys(i["message"] for i in shown)) if shown else ""
     document = {
         "doc_id": doc_id,
         "source_file": source_file,
-        "kind": "+".join(kinds) or "未知",
+        "kind": identity.kind,
         "department": department,
-        "region": find_region(department),
+        "region": identity.region,
         "year": year,
         "status": status,
         "message": message,
         "encoding": rendered.encoding,
         "n_lines": len(lines),
         "format": rendered.format,
+        "kind_family": identity.kind_family,
+        "department_source": identity.department_source,
+        "region_source": identity.region_source,
+        "year_source": identity.year_source,
+        "cells_numeric": tables.cells_numeric,
+        "cells_placed": tables.cells_placed,
+        "coverage": (
+            round(tables.cells_placed / tables.cells_numeric, 4) if tables.cells_numeric else None
+        ),
     }
     common = {"doc_id": doc_id, "source_file": source_file, "department": department, "year": year}
-    for rows in (budget_lines, indicators, narratives, figures):
+    places = rendered.places
+    frames = (budget_lines, indicators, narratives, figures, tables.accounts, tables.sangong)
+    for rows in frames:
         for row in rows:
             row.update(common)
-    places = rendered.places
-    for rows in (budget_lines, indicators, narratives, figures):
-        for row in rows:
             line = row.get("source_line")
             row["source_place"] = places[line - 1] if line and line <= len(places) else ""
+    for rows in (tables.accounts, tables.sangong):
+        for row in rows:
+            row["page"] = _page(row["source_place"])
     for row in issues:
         row.update(doc_id=doc_id, source_file=source_file)
     budget_lines.sort(key=lambda r: (r["source_line"], r.get("table_id") or 0))
@@ -171,10 +133,32 @@ def rendered_to_doc(
         indicators=indicators,
         narratives=narratives,
         prose_figures=figures,
+        accounts=tables.accounts,
+        sangong=tables.sangong,
         issues=issues,
         lines=lines,
         places=places,
     )
+
+
+def _page(place: str) -> int | None:
+    """第8页 → 8 (PDF rows); other formats have no pages."""
+    m = re.match(r"第(\d+)页", place or "")
+    return int(m[1]) if m else None
+
+
+def _identity_issues(identity, has_rows: bool) -> list[dict]:
+    """What identity could not establish, as catalogued issues."""
+    out = [issue("placeholder-department", name=name) for name in identity.placeholders[:1]]
+    if identity.is_template:
+        return out + [issue("blank-template", placeholder=identity.placeholders[0])]
+    if identity.department is None:
+        out.append(issue("no-department"))
+    if identity.year is None:
+        out.append(issue("no-year"))
+    if not has_rows:
+        out.append(issue("no-figures"))
+    return out
 
 
 def _percent_cells(rows: list[dict]) -> None:
@@ -203,6 +187,7 @@ def failed_doc(source_file: str, doc_id: str, code: str, **values) -> LoadedDoc:
         "encoding": None,
         "n_lines": 0,
         "format": None,
+        "kind_family": "未知",
     }
     return LoadedDoc(document, issues=[{**row, "doc_id": doc_id, "source_file": source_file}])
 

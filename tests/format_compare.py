@@ -16,6 +16,19 @@ BUDGET_KEYS = (
     "rate_stated",
     "row_kind",
 )
+ACCOUNT_KEYS = (
+    "table_kind",
+    "table_code",
+    "side",
+    "fund",
+    "classification",
+    "code",
+    "item",
+    "measure",
+    "row_kind",
+    "amount",
+    "decimals",
+)
 INDICATOR_KEYS = ("project", "level1", "level2", "name", "target", "actual", "weight", "score")
 
 

@@ -124,6 +124,6 @@ def test_empty_corpus_and_clean_department_render(tmp_path, monkeypatch):
     (clean / "clean.txt").write_text((FIXTURES / "clean_report.txt").read_text("utf-8"), "utf-8")
     monkeypatch.setenv("BUDGET_AUDIT_PATHS", str(clean))
     at = _open("views/department.py")
-    assert at.selectbox(key="dept").value == "某某市某某局"
+    assert at.selectbox(key="dept").value == "青山市文化局"
     flags_tab_text = [s.value for s in at.success]
     assert any("没有发现疑点" in t for t in flags_tab_text), flags_tab_text

@@ -105,4 +105,5 @@ def test_a_mixed_folder_loads_every_good_file(tmp_path):
     assert {n for n, r in docs.items() if r["status"] == "failed"} == set(CASES)
     good = {n: r for n, r in docs.items() if r["status"] != "failed"}
     assert {r["format"] for r in good.values()} == {"docx", "pdf", "html", "xlsx"}
-    assert corpus.budget_lines.filter(corpus.budget_lines["source_file"] == "003.pdf").height == 139
+    assert corpus.budget_lines.filter(corpus.budget_lines["source_file"] == "003.pdf").height == 26
+    assert corpus.accounts.filter(corpus.accounts["source_file"] == "003.pdf").height == 192

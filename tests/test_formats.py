@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from loaders.pipeline import load_file
-from tests.format_compare import BUDGET_KEYS, INDICATOR_KEYS, difference, rows_of
+from tests.format_compare import ACCOUNT_KEYS, BUDGET_KEYS, INDICATOR_KEYS, difference, rows_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
@@ -119,3 +119,20 @@ def test_fixtures_really_contain_merged_cells():
     page = (FORMATS / "002.html").read_bytes().decode("gb18030")
     assert "rowspan=" in page and "colspan=" in page
     assert "charset=gb2312" in page
+
+
+@pytest.mark.parametrize(
+    "name", ["003.docx", "003.html", "003.xlsx", "003.pdf", "003-word.pdf", "003-unruled.pdf"]
+)
+def test_every_format_gives_the_same_accounts_rows(text_docs, name):
+    """The nine 决算 tables of 003 read the same from every format: all 192 printed amounts.
+
+    The workbook has no cover and no titles on three sheets (公开01–03 print only their
+    number): they are known by their headers in a document whose other tables say 决算.
+    """
+    base, doc = text_docs["003"], load_file(FORMATS / name)
+    assert len(base.accounts) == 192
+    assert _same(base, doc, "accounts", ACCOUNT_KEYS) == NOTHING
+    assert doc.document["cells_placed"] == doc.document["cells_numeric"]
+    if name.endswith(".pdf"):
+        assert all(r["page"] and r["source_place"] == f"第{r['page']}页" for r in doc.accounts)

@@ -44,7 +44,7 @@ def test_prose_pair_broken_over_lines():
 def test_word_dump_row_split_by_page_break_is_glued():
     text = "\t一级指标\n\t二级指标\n\t三级指标\n\t年度指标值\n\t实际完成值\n\n\t产出\n指标\n\n\n\t数量指标\n\t人数\n\t5人\n\t5人\n"
     (grid,) = [b for b in text_to_blocks(text) if isinstance(b, Grid)]
-    from loaders.tables import TableContext, recognise_grid
+    from loaders.recognise.self_eval import TableContext, recognise_grid
 
     rec = recognise_grid(grid, TableContext("t", "project_self_eval", 1, 2023))
     assert [(i["level1"], i["name"], i["target"]) for i in rec.indicators] == [

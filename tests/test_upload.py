@@ -193,7 +193,7 @@ def test_process_clean_and_garbage(workspace):
     assert good.status == "ok" and good.saved_as == "clean_report.txt"
     assert good.source_file == "uploads/clean_report.txt"
     row = good.row()
-    assert row["状态"].startswith("✅") and row["部门"] == "某某市某某局" and row["年度"] == "2023"
+    assert row["状态"].startswith("✅") and row["部门"] == "青山市文化局" and row["年度"] == "2023"
     assert row["预算行数"] > 0 and row["指标数"] > 0 and row["问题数"] == 0 and row["格式"] == "TXT"
     bad = ws.process_upload("garbage.txt", GARBAGE)
     assert bad.status == "failed" and bad.row()["状态"].startswith("❌") and bad.issues

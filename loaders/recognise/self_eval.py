@@ -60,6 +60,8 @@ class Recognised:
     narratives: list[dict] = field(default_factory=list)
     issues: list[dict] = field(default_factory=list)
     departments: list[str] = field(default_factory=list)
+    cells_numeric: int = 0  # numeric cells of data rows (not 序号, codes, column numbers)
+    cells_placed: int = 0  # of them, the ones read into a row
 
 
 def cell_texts(row: Row, layout: str) -> list[str]:
@@ -193,6 +195,10 @@ class _Walker:
         self.level2 = ""
         self.last_item = ""
         self.in_sub = False
+        # understanding coverage: numeric cells of data rows, and the ones read into a row
+        self.seen: dict[tuple[int, int], str] = {}
+        self.placed: set[tuple[int, int]] = set()
+        self.row_cells: dict[str, int] = {}  # role → column of the money row being read
 
     # ---- entry -------------------------------------------------------------
     def run(self) -> Recognised:
@@ -200,7 +206,36 @@ class _Walker:
         i = 0
         while i < len(rows):
             i = self._row(rows, i)
+        self._report_unplaced()
         return self.out
+
+    # ---- coverage --------------------------------------------------------------
+    def _see(self, texts: list[str], row: Row, skip: set[int] = frozenset()) -> None:
+        for k, t in enumerate(texts):
+            if k not in skip and _is_number(t):
+                self.seen[(row.line, k)] = compact(t)
+
+    def _place_row(self, texts: list[str], row: Row) -> None:
+        """An indicator row keeps all its cells (target, actual, weight, score …)."""
+        for k, t in enumerate(texts):
+            if _is_number(t):
+                self.placed.add((row.line, k))
+
+    def _report_unplaced(self) -> None:
+        reported = {i["source_line"] for i in self.out.issues if i["code"] == "unassigned-figure"}
+        for (line, k), text in self.seen.items():
+            if (line, k) not in self.placed and line not in reported:
+                self.out.issues.append(
+                    issue(
+                        "unplaced-figure",
+                        line,
+                        table=self.ctx.title,
+                        figure=text,
+                        column=f"第{k + 1}列",
+                    )
+                )
+        self.out.cells_numeric = len(self.seen)
+        self.out.cells_placed = len(self.placed & set(self.seen))
 
     def _row(self, rows: list[Row], i: int) -> int:
         row = rows[i]
@@ -255,10 +290,16 @@ class _Walker:
                 self._goal_row(texts, row)
             return i + 1
         if self.indicator is not None:
+            self._see(texts, row)
             self._indicator_row(texts, row)
         elif self.money is not None:
+            hdr = self.money
+            self._see(texts, row, hdr.serial_cols | hdr.code_cols)
             self._money_row(texts, row)
         else:
+            self._see(
+                texts, row, {0} if any(not _is_number(t) for t in texts if compact(t)) else set()
+            )
             self._loose_row(texts, row)
         return i + 1
 
@@ -269,6 +310,10 @@ class _Walker:
             size = _FUNDS_SIZE.search(clean_text(t))
             if size:
                 self.funds_size = float(size["num"].replace(",", ""))
+                k = texts.index(t)
+                if _is_number(t):
+                    self.seen[(row.line, k)] = compact(t)
+                    self.placed.add((row.line, k))
                 return True
         if _PROJECT_KEY.match(first):
             self.project = clean_label(rest[0]) if rest else ""
@@ -326,6 +371,7 @@ class _Walker:
             if _INDICATOR_TOTAL.match(t.rstrip("□")):
                 nums = [parse_number(x) for x in texts[k + 1 :]]
                 nums = [n for n in nums if n is not None]
+                self._place_row(texts, row)
                 self.out.indicators.append(
                     {
                         "project": self.project,
@@ -360,6 +406,7 @@ class _Walker:
             self.level2 = l2
         weight = parse_number(get("weight"))
         score = parse_number(get("score"))
+        self._place_row(texts, row)
         self.out.indicators.append(
             {
                 "project": self.project,
@@ -385,12 +432,14 @@ class _Walker:
         kv_cells = [(k, m) for k, t in enumerate(texts) if (m := _KV.match(compact(t).rstrip("□")))]
         for start, end in hdr.groups:
             values: dict[str, Number] = {}
+            self.row_cells = {}
             for k in range(start, min(end, len(texts))):
                 role = hdr.roles[k] if k < len(hdr.roles) else None
                 if role and role not in ("skip", "note") and role not in values:
                     num = parse_number(texts[k])
                     if num is not None:
                         values[role] = num
+                        self.row_cells[role] = k
             label, code, serial = "", "", ""
             for k in range(start, min(end, len(texts))):
                 text = compact(texts[k]).rstrip("□")
@@ -425,6 +474,7 @@ class _Walker:
                     values["budget"] = parse_number(m["num"])
                     label = m["label"]
                     used_kv.add(k)
+                    self.row_cells["budget"] = k
             if not values:
                 if label and code == "" and not kv_here:
                     # a label with no figure: a group heading or a side whose amount is empty
@@ -450,6 +500,7 @@ class _Walker:
             if k in used_kv:
                 continue
             num = parse_number(m["num"])
+            self.row_cells = {"budget": k}
             self._emit_money(
                 {"budget": num}, m["label"], "", "", row, texts, hdr.unit, row_kind="component"
             )
@@ -492,6 +543,9 @@ class _Walker:
         if row_kind == "item":
             self.last_item = item
         factor = self.ctx.unit_factor if unit == "万元" else 1.0
+        for role in values:
+            if role in self.row_cells:
+                self.placed.add((row.line, self.row_cells[role]))
 
         def amount(role: str) -> float | None:
             num = values.get(role)
@@ -545,6 +599,7 @@ class _Walker:
                 continue
             num = parse_number(text)
             m = _KV.match(text.rstrip("□"))
+            self.row_cells = {"budget": k}
             if m:
                 self._emit_money(
                     {"budget": parse_number(m["num"])},
