@@ -18,6 +18,7 @@ import polars as pl
 from checks.engine import CheckRun, run_checks
 from checks.registry import CHECKS
 from checks.settings import load_rules
+from loaders.pipeline import LOADER_VERSION
 
 _KEEP = 8  # results of this many recent corpora are kept
 
@@ -29,6 +30,7 @@ def corpus_key(corpus, settings: dict) -> str:
         digest.update(repr(row).encode())
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     digest.update(repr([(m.CHECK.code, m.CHECK.version) for m in CHECKS]).encode())
+    digest.update(f"loader {LOADER_VERSION}".encode())  # a new loader reads other rows
     return digest.hexdigest()[:32]
 
 

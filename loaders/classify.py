@@ -201,22 +201,39 @@ def title_kind(text: str) -> TableKind | None:
     return None
 
 
-def table_code(texts: list[str]) -> str | None:
-    """The printed number of a table (公开05表 → 05, 表五 → 05, 五、… → 05), two digits."""
+def table_code(texts: list[str], title: str = "") -> str | None:
+    """The printed number of a table, two digits: a label among ``texts`` (nearest first:
+    公开05表 → 05, 表五 → 05), else the title's own list number (五、… → 05)."""
     for text in texts:
-        text = compact(text)
-        m = _CODE_LABEL.search(text)
+        m = _CODE_LABEL.search(compact(text))
         if m:
             number = cn_number(m[1] or m[2])
             if number:
                 return f"{number:02d}"
+    m = _LEADING_NUMBER.match(compact(title))
+    number = cn_number(m[1]) if m else None
+    return f"{number:02d}" if number else None
+
+
+_CONTENTS_ENTRY = re.compile(r"^([一二三四五六七八九十]+)[、.．](.{2,60}表)$")
+
+
+def contents_numbers(texts: list[str]) -> dict[str, str]:
+    """Table numbers printed in the contents (``七、政府性基金支出预算表``), by table kind.
+
+    Tables printed without a number of their own take it from here; a kind listed
+    twice is ambiguous and left out.
+    """
+    found: dict[str, list[str]] = {}
     for text in texts:
-        m = _LEADING_NUMBER.match(compact(text))
-        if m and title_kind(text):
-            number = cn_number(m[1])
-            if number:
-                return f"{number:02d}"
-    return None
+        m = _CONTENTS_ENTRY.match(compact(text))
+        if not m:
+            continue
+        kind = title_kind(m[2])
+        number = cn_number(m[1])
+        if kind is not None and number:
+            found.setdefault(kind.kind, []).append(f"{number:02d}")
+    return {k: v[0] for k, v in found.items() if len(set(v)) == 1}
 
 
 def unit_of(texts: list[str]) -> str | None:
@@ -234,6 +251,11 @@ def clean_title(text: str) -> str:
     """The title as printed, without what is glued to it in the text layer: the 部门 and
     单位 parts, the 公开NN表 label, a note before it (``注：…为必填项公开11表一般公共预算…``)."""
     text = compact(text)
+    label = re.match(r"^表([一二三四五六七八九十]{1,3}|\d{1,2})", text)
+    for end in range(2, label.end() + 1) if label else ():
+        if title_kind(text[end:]):
+            text = text[end:]  # 表一收支预算总表; 表九一般公共预算… (九, not 九一)
+            break
     pieces = [p for p in _CODE_LABEL.split(text) if p and not p.isdigit()] if text else []
     pieces = [
         p for p in pieces if p not in _CN_DIGITS and not re.fullmatch("[一二三四五六七八九十]+", p)
@@ -245,8 +267,8 @@ def clean_title(text: str) -> str:
     cleaned = [c for c in cleaned if c]
     for piece in cleaned:
         if title_kind(piece):
-            return _LEADING_NUMBER.sub("", piece)
-    return cleaned[-1] if cleaned else ""
+            return _LEADING_NUMBER.sub("", piece).lstrip("：:")
+    return cleaned[-1].lstrip("：:") if cleaned else ""
 
 
 @dataclass
@@ -276,6 +298,7 @@ def _is_title_row(row: Row) -> bool:
     text = "".join(filled)
     return title_kind(clean_title(text)) is not None or bool(
         re.fullmatch(r"公开\s*\d{1,2}\s*表|表[一二三四五六七八九十]+", text)
+        or re.match(r"公开\s*\d{1,2}\s*表[：:]", text)
     )
 
 
@@ -326,9 +349,9 @@ def segments(
 def _segment(
     grid: Grid, context: list[str], previous: Segment | None, statement: str | None
 ) -> Segment:
-    titles = [t for t in context if title_kind(clean_title(t))]
+    titles = _titles(context)
     kind = title_kind(clean_title(titles[-1])) if titles else None
-    code = table_code(list(reversed(context))) if context else None
+    code = table_code(list(reversed(context)), titles[-1] if titles else "") if context else None
     unit = unit_of(context[-4:]) or None
     self_eval = any(_SELF_EVAL_TITLE.search(compact(t)) for t in context[-3:])
     if kind is None and not titles and not self_eval:
@@ -336,10 +359,50 @@ def _segment(
         labelled = any(re.search(r"公开\s*\d{1,2}\s*表", compact(t)) for t in context[-3:])
         if named or (statement and labelled):
             kind = header_kind(grid, named or statement) or OTHER[named or statement]
-    if kind is None and previous is not None and previous.kind is not None and not context:
+    carried = previous is not None and previous.kind is not None and not self_eval
+    if kind is None and carried and _continues(grid, previous):
         return Segment(grid, previous.kind, previous.title, previous.code, previous.unit, [])
     title = clean_title(titles[-1]) if titles else ""
     return Segment(grid, kind, title, code, unit or "万元", context)
+
+
+def _continues(grid: Grid, previous: Segment) -> bool:
+    """A grid carries on the table before it when it starts with that table's header again
+    or straight with figures or codes (a page break the reader could not join)."""
+    if not grid.rows or not previous.grid.rows:
+        return False
+    first = _row_text(grid.rows[0])
+    if first == _row_text(previous.grid.rows[0]):
+        return True
+    cells = [compact(c.text) for c in grid.rows[0].cells if compact(c.text)]
+    return any(parse_number(t) is not None for t in cells)
+
+
+def _titles(context: list[str]) -> list[str]:
+    """Title texts among the lines above a table, nearest last.
+
+    A title broken over two or three lines (``公开09表：…培训费`` / ``支出预算表``) is read
+    joined when joining changes what it names; otherwise the line alone is the title (a
+    cover line above it is not part of it).
+    """
+    out = []
+    texts = [compact(t) for t in context]
+    for end in range(len(texts)):
+        found: dict[int, tuple[str, str]] = {}
+        for width in (1, 2, 3):
+            start = end - width + 1
+            if start < 0 or any(title_kind(clean_title(t)) for t in texts[start:end]):
+                continue
+            joined = "".join(texts[start : end + 1])
+            kind = title_kind(clean_title(joined))
+            if kind:
+                found[width] = (joined, kind.kind)
+        if not found:
+            continue
+        shortest = found[min(found)]
+        longer = [found[w] for w in sorted(found, reverse=True) if found[w][1] != shortest[1]]
+        out.append((longer[0] if longer else shortest)[0])
+    return out
 
 
 # A table printed without its title is known by the words of its header: (kind per

@@ -5,8 +5,8 @@ cover or title (often broken over two or three lines: "中共上海市普陀区�
 "社会工作部 2024 年度" / "部门决算"), the running titles of the tables
 ("2018年度江苏省高级人民法院收支预算总表"), label lines and cells (单位名称 /
 填报单位 / 部门 / 主管部门 …), and the file name. Each is tried in turn, and
-each field records where it came from (``cover line 1``, ``label 部门 line 131``,
-``table title line 171``, ``file name``).
+each field records where it came from (``封面第1行``, ``“部门”第131行``, ``表题第171行``,
+``文件名``).
 
 A template's placeholder (``上海市XX局``, ``××单位``, ``某某局``) is never a
 department; a document with placeholders and no figures is a blank 模板.
@@ -89,7 +89,7 @@ _AFTER_NAME = re.compile(
 _TABLE_TITLE = re.compile(
     rf"^(?:[一二三四五六七八九十]+[、.．])?(?:{_YEAR})?(?P<name>[^\d，。；：:、“”]{{4,40}}?)(?:{_YEAR})?"
     r"(?:部门|单位)?(?:收支|收入|支出|财政拨款|一般公共预算|政府性基金|国有资本|“三公”|三公|"
-    r"机关运行|政府采购|财务收支)[^\d]{0,30}(?:预算|决算)(?:明细)?表"
+    r"机关运行|政府采购|财务收支)[^\d]{0,30}(?:预算|决算)(?:总|明细)?表"
 )
 _DEPT_TITLE_TABLE = re.compile(
     rf"^(?P<name>[^\d，。；：:]{{4,40}}?){_YEAR}(?:部门|单位)(?:决算|预算)表$"
@@ -176,7 +176,7 @@ class _Finder:
             if m:
                 name = re.sub(r"^第[一二三四五六七八九十]+部分", "", _clean_name(m["name"]))
                 if self._accept(name):
-                    return _Candidate(name, f"cover line {number}", 0)
+                    return _Candidate(name, f"封面第{number}行", 0)
         return None
 
     def labels(self) -> list[_Candidate]:
@@ -189,12 +189,12 @@ class _Finder:
                 name = _clean_name(m["name"])
                 if self._accept(name):
                     out.append(
-                        _Candidate(name, f"label {m['key']} line {number}", _LABEL_RANK[m["key"]])
+                        _Candidate(name, f"“{m['key']}”第{number}行", _LABEL_RANK[m["key"]])
                     )
         for cell in self.dept_cells:
             name = _clean_name(cell)
             if self._accept(name):
-                out.append(_Candidate(name, "table cell 部门名称", 0))
+                out.append(_Candidate(name, "表内“部门名称”", 0))
         return out
 
     def table_titles(self) -> list[_Candidate]:
@@ -208,7 +208,7 @@ class _Finder:
             if m:
                 name = _clean_name(m["name"])
                 if self._accept(name):
-                    out.append(_Candidate(name, f"table title line {number}", 0))
+                    out.append(_Candidate(name, f"表题第{number}行", 0))
         return out
 
     def from_file_name(self) -> _Candidate | None:
@@ -217,11 +217,11 @@ class _Finder:
         for part in reversed(parts):
             m = _COVER.match(ascii_digits(part))
             if m and self._accept(_clean_name(m["name"])):
-                return _Candidate(_clean_name(m["name"]), "file name", 0)
+                return _Candidate(_clean_name(m["name"]), "文件名", 0)
         for part in parts:
             name = re.sub(rf"{_YEAR}.*$", "", ascii_digits(part))
             if self._accept(name):
-                return _Candidate(name, "file name", 0)
+                return _Candidate(name, "文件名", 0)
         return None
 
     def department(self) -> _Candidate | None:
@@ -244,7 +244,7 @@ class _Finder:
         for number, text in _cover_windows(self.lines):
             m = re.search(rf"(20\d{{2}})\s*年度?(?:[^\d]{{0,30}}){_KIND_WORD}", text)
             if m:
-                return int(m[1]), f"cover line {number}"
+                return int(m[1]), f"封面第{number}行"
         found: dict[int, int] = {}
         counts: Counter[int] = Counter()
         for number, line in enumerate(self.lines, 1):
@@ -255,17 +255,17 @@ class _Finder:
         for pool in (head, counts):
             if pool:
                 year = pool.most_common(1)[0][0]
-                return year, f"text line {found[year]}"
+                return year, f"正文第{found[year]}行"
         for number, line in enumerate(self.lines, 1):
             text = compact(line)
             m = re.search(r"(20\d{2})年(?:[^\d]{0,30})(?:预算|决算)(?:明细)?表", text)
             if m and len(text) < 70:
-                return int(m[1]), f"table title line {number}"
+                return int(m[1]), f"表题第{number}行"
         m = re.search(
             r"(20\d{2})\s*(?:年|度|预算|决算)", ascii_digits(PurePath(self.file_name).stem)
         )
         if m:
-            return int(m[1]), "file name"
+            return int(m[1]), "文件名"
         return None
 
 
@@ -335,9 +335,9 @@ def identify(
     placeholders = list(dict.fromkeys(finder.placeholders))
     if dept is None and placeholders and not has_figures:
         families, kinds = [TEMPLATE], [TEMPLATE]
-    region, region_source = find_region(dept.name if dept else None), "department"
+    region, region_source = find_region(dept.name if dept else None), "部门名称"
     if region is None and placeholders:
-        region, region_source = find_region(placeholders[0]), "placeholder"
+        region, region_source = find_region(placeholders[0]), "模板占位名称"
     return Identity(
         kind_family="+".join(families) or "未知",
         kind="+".join(kinds) or "未知",

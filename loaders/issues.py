@@ -206,7 +206,7 @@ _ENTRIES = [
     IssueType(
         "unsplit-figures",
         "数字粘连未拆分",
-        "{table}：单元格“{text}”像是几个数字粘连在一起，无法可靠拆分，未读入",
+        "{table}：单元格“{text}”像是 {count} 个数字粘连在一起，无法可靠拆分，未读入",
         "warning",
         "PDF 提取时几个数字连在一起又无法按列拆开，这些数字没有读入。",
     ),

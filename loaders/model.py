@@ -25,8 +25,8 @@ DOCUMENTS = {
     "format": pl.String,  # text / docx / pdf / html / xlsx / xls
     # identity (loaders/identity.py): the standard family and where each field was read
     "kind_family": pl.String,  # e.g. "部门决算+部门整体支出绩效自评表", "部门预算", "模板"
-    "department_source": pl.String,  # "cover line 1", "label 部门 line 131", "file name" …
-    "region_source": pl.String,  # "department" / "placeholder"
+    "department_source": pl.String,  # 封面第1行 / “部门”第131行 / 表题第171行 / 文件名 …
+    "region_source": pl.String,  # 部门名称 / 模板占位名称
     "year_source": pl.String,
     # understanding coverage: numeric table cells seen vs placed in typed rows
     "cells_numeric": pl.Int32,

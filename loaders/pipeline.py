@@ -28,9 +28,9 @@ from loaders.narratives import paragraphs_to_narratives
 from loaders.prose import paragraph_to_lines
 from loaders.prose_figures import prose_figures
 from loaders.readers import SUPPORTED_SUFFIXES, Rendered, read
-from loaders.table_reading import read_tables
+from loaders.table_reading import classified_tables, read_tables
 
-LOADER_VERSION = "6"
+LOADER_VERSION = "7"
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "LoadedDoc", "load_bytes", "load_file", "load_paths"]
 
 
@@ -441,15 +441,37 @@ def _display_name(path: Path, roots: list[Path]) -> str:
     return printable_name(path.name)
 
 
-def debug_stages(path: Path) -> dict:
-    """Every stage for one file: text, blocks, grids (raw cells), recognised rows."""
+def debug_stages(path: Path, limits: Limits | None = None) -> dict:
+    """Every stage for one file of any format, for inspection.
+
+    ``format``, ``text`` (the displayed lines joined), ``places`` (page / cell of each
+    line), ``blocks``, ``grids`` (raw cells as ``(line, text)``), ``tables`` (each table as
+    classified: kind, number, title, unit, first line), ``doc`` (the recognised rows).
+    Raises what the reader raises for a file that cannot be read.
+    """
+    limits = limits or Limits()
     data = path.read_bytes()
-    decoded = decode_bytes(data)
-    blocks = text_to_blocks(decoded.text)
+    rendered = read(data, path.name, limits)
+    if rendered is None:
+        decoded = decode_bytes(data)
+        text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        rendered = Rendered(
+            lines, text_to_blocks(text), [""] * len(lines), decoded.encoding, "text"
+        )
+    blocks = rendered.blocks
     grids = [
         [[(c.line, c.text) for c in row.cells] for row in b.rows]
         for b in blocks
         if isinstance(b, Grid)
     ]
-    doc = text_to_doc(decoded.text, path.name, doc_id_of(data), decoded.encoding)
-    return {"text": decoded.text, "blocks": blocks, "grids": grids, "doc": doc}
+    doc = rendered_to_doc(rendered, path.name, doc_id_of(data))
+    return {
+        "format": rendered.format,
+        "text": "\n".join(rendered.lines),
+        "places": rendered.places,
+        "blocks": blocks,
+        "grids": grids,
+        "tables": classified_tables(blocks, cover_statement(rendered.lines)),
+        "doc": doc,
+    }

@@ -13,8 +13,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from loaders.blocks import Block, Grid, Paragraph
-from loaders.cells import compact
-from loaders.classify import Segment, clean_title, segments, self_eval_kind, title_kind, unit_of
+from loaders.cells import compact, parse_number
+from loaders.classify import (
+    Segment,
+    clean_title,
+    contents_numbers,
+    segments,
+    self_eval_kind,
+    title_kind,
+    unit_of,
+)
 from loaders.limits import Deadline
 from loaders.recognise import read_disclosure
 from loaders.recognise.self_eval import TableContext, recognise_grid
@@ -40,17 +48,24 @@ class Tables:
 
 
 def _before(blocks: list[Block], index: int) -> list[str]:
-    """Texts printed above a grid, nearest last (a one-row grid such as 填报单位 … 金额单位
-    between a title and its table is read as text)."""
+    """Texts printed above a grid, nearest last. A small grid without figures between a title
+    and its table (填报单位 … 金额单位, a title broken into cells) is read as text."""
     out: list[str] = []
     for block in reversed(blocks[max(0, index - _CONTEXT_BLOCKS) : index]):
         if isinstance(block, Grid):
-            if len(block.rows) > 1:
+            if not _is_text_grid(block):
                 break
-            out.append(" ".join(c.text for c in block.rows[0].cells) if block.rows else "")
+            out += [" ".join(c.text for c in row.cells) for row in reversed(block.rows)]
             continue
         out.append(block.text)
     return list(reversed(out))
+
+
+def _is_text_grid(grid: Grid) -> bool:
+    if len(grid.rows) == 1:
+        return True
+    cells = [compact(c.text) for row in grid.rows for c in row.cells if compact(c.text)]
+    return len(grid.rows) <= 4 and not any(parse_number(t) is not None for t in cells)
 
 
 def _continues(blocks: list[Block], index: int) -> bool:
@@ -61,6 +76,32 @@ def _continues(blocks: list[Block], index: int) -> bool:
         if isinstance(block, Paragraph) and len(compact(block.text)) > _FURNITURE_CHARS:
             return False
     return False
+
+
+def classified_tables(blocks: list[Block], statement: str | None = None) -> list[dict]:
+    """Each table as the classifier sees it (for ``debug_stages``): kind, number, title."""
+    out = []
+    previous: Segment | None = None
+    statement = statement or _titled_statement(blocks)
+    for index, block in enumerate(blocks):
+        if not isinstance(block, Grid):
+            continue
+        carried = previous if previous is not None and _continues(blocks, index) else None
+        for segment in segments(block, _before(blocks, index), carried, statement):
+            kind = segment.kind.kind if segment.kind else None
+            out.append(
+                {
+                    "line": segment.grid.line,
+                    "kind": kind or self_eval_kind(segment.grid, _before(blocks, index), 0)[0],
+                    "family": segment.kind.family if segment.kind else "self_eval",
+                    "code": segment.code,
+                    "title": segment.title,
+                    "unit": segment.unit,
+                    "rows": len(segment.grid.rows),
+                }
+            )
+            previous = segment if segment.kind else None
+    return out
 
 
 def read_tables(
@@ -97,8 +138,25 @@ def read_tables(
             out.cells_placed += rec.cells_placed
             out.table_kinds.append(segment.kind.kind)
             previous = segment
+    _number_from_contents(out.accounts, blocks)
     _number_unlabelled(out.accounts)
     return out
+
+
+def _number_from_contents(accounts: list[dict], blocks: list[Block]) -> None:
+    """Tables printed without a number take the one the contents give their kind."""
+    if all(row["table_code"] for row in accounts):
+        return
+    texts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            texts.append(block.text)
+        else:
+            texts += ["".join(c.text for c in r.cells) for r in block.rows]
+    numbers = contents_numbers(texts)
+    for row in accounts:
+        if not row["table_code"]:
+            row["table_code"] = numbers.get(row["table_kind"])
 
 
 def _number_unlabelled(accounts: list[dict]) -> None:

@@ -136,3 +136,42 @@ def test_every_format_gives_the_same_accounts_rows(text_docs, name):
     assert doc.document["cells_placed"] == doc.document["cells_numeric"]
     if name.endswith(".pdf"):
         assert all(r["page"] and r["source_place"] == f"第{r['page']}页" for r in doc.accounts)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        SAMPLES / "003_d00643376496db49.txt",
+        FORMATS / "003.docx",
+        FORMATS / "003.html",
+        FORMATS / "003.xlsx",
+        FORMATS / "003.pdf",
+        FORMATS / "003-unruled.pdf",
+        Path(__file__).parent / "fixtures" / "markdown_report.md",
+    ],
+    ids=lambda p: p.name,
+)
+def test_debug_stages_shows_every_stage_of_every_format(path):
+    from loaders.pipeline import debug_stages
+
+    stages = debug_stages(path)
+    assert set(stages) == {"format", "text", "places", "blocks", "grids", "tables", "doc"}
+    doc = stages["doc"]
+    assert len(stages["text"].split("\n")) == len(stages["places"]) == doc.document["n_lines"]
+    assert len(stages["grids"]) == len(stages["tables"]) >= 2
+    assert all(t["kind"] for t in stages["tables"])
+    if path.name.startswith("003"):
+        kinds = [t["kind"] for t in stages["tables"]]
+        assert kinds[:9] == [
+            "fa_summary",
+            "fa_income",
+            "fa_expenditure",
+            "fa_fiscal_summary",
+            "fa_general",
+            "fa_general_basic",
+            "fa_gov_fund",
+            "fa_state_capital",
+            "fa_sangong",
+        ]
+        assert len(doc.accounts) == 192
+        assert stages["format"] == {"txt": "text"}.get(path.suffix[1:], path.suffix[1:])

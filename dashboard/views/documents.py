@@ -19,20 +19,30 @@ st.caption(
     f"共 {docs.height:,} 个文件：正常 {counts.get('ok', 0):,}，部分读入 {counts.get('partial', 0):,}，"
     f"读取失败 {counts.get('failed', 0):,}。"
 )
-per_doc = docs.join(
-    corpus.budget_lines.group_by("doc_id").len("budget_lines"), on="doc_id", how="left"
-).join(corpus.indicators.group_by("doc_id").len("indicators"), on="doc_id", how="left")
+per_doc = (
+    docs.join(corpus.budget_lines.group_by("doc_id").len("budget_lines"), on="doc_id", how="left")
+    .join(corpus.indicators.group_by("doc_id").len("indicators"), on="doc_id", how="left")
+    .join(corpus.accounts.group_by("doc_id").len("accounts"), on="doc_id", how="left")
+    .with_columns((pl.col("coverage") * 100).alias("coverage_pct"))
+)
 show(
     per_doc,
     {
         "source_file": Col("文件", pinned=True),
         "status": Col("状态", vocabulary="status", width="small"),
-        "kind": Col("类型"),
+        "kind_family": Col("类型"),
         "department": Col("部门"),
         "region": Col("地区"),
         "year": Col("年度", kind="year", width="small"),
         "budget_lines": Col("预算行", kind="count", width="small"),
         "indicators": Col("指标行", kind="count", width="small"),
+        "accounts": Col("公开表数字", kind="count", width="small"),
+        "coverage_pct": Col(
+            "读懂比例",
+            kind="rate",
+            width="small",
+            help="表格中的数字有多少读入了具体字段（其余的都列在读取问题里）",
+        ),
         "message": Col("说明", width="large"),
     },
     key="documents_table",
@@ -48,6 +58,12 @@ chosen = st.selectbox(
 )
 write("doc", chosen)
 if chosen:
+    doc = docs.filter(pl.col("source_file") == chosen).row(0, named=True)
+    if doc.get("cells_numeric"):
+        st.caption(
+            f"表格数字 {doc['cells_numeric']} 个，读入 {doc['cells_placed']} 个；"
+            f"部门取自：{doc.get('department_source') or '—'}；年度取自：{doc.get('year_source') or '—'}"
+        )
     issues = corpus.parse_issues.filter(pl.col("source_file") == chosen)
     if issues.height:
         show(

@@ -43,7 +43,8 @@ def read(segment: Segment, table_id: int) -> Recognised:
     sides = [kind.side] * len(layout.groups)
     groups = _fund_groups(rows)
     for row, group in zip(rows, groups, strict=True):
-        reader.count(row)
+        if not reader.count(row):
+            continue
         borrowed = borrow_labels(row, sides)
         for g, part in enumerate(row):
             if not part.figures and not part.labels:

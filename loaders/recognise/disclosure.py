@@ -7,6 +7,7 @@ so a document's understanding coverage is the figures placed over the figures se
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from loaders.classify import Segment
@@ -54,14 +55,31 @@ class TableReader:
     def default_measure(self) -> str:
         return statement_measure(self.statement)
 
-    def count(self, parts: list[Part]) -> None:
-        """Every figure of these parts is a numeric cell seen (placed or not)."""
+    def count(self, parts: list[Part]) -> bool:
+        """Count a row's figures as numeric cells seen; ``False`` when the row cannot be read.
+
+        A cell of figures run together (``508.2070.00411.20``) counts as the figures it holds;
+        its row's other figures are then reported, not placed: with figures missing in
+        between, laying the rest onto the columns would misplace them.
+        """
         for part in parts:
-            self.out.cells_numeric += len(part.figures) + len(part.glued)
+            self.out.cells_numeric += len(part.figures) + sum(_pieces(t) for t in part.glued)
             for text in part.glued:
                 self.out.issues.append(
-                    issue("unsplit-figures", part.row.line, table=self.name, text=text)
+                    issue(
+                        "unsplit-figures",
+                        part.row.line,
+                        table=self.name,
+                        text=text,
+                        count=_pieces(text),
+                    )
                 )
+        if not any(part.glued for part in parts):
+            return True
+        for part in parts:
+            for figure in part.figures:
+                self.unplaced(part, figure, "unplaced-figure")
+        return False
 
     def emit(
         self,
@@ -114,6 +132,11 @@ class TableReader:
                 column=column.text() if column and column.path else "无表头",
             )
         )
+
+
+def _pieces(text: str) -> int:
+    """How many printed figures a run-together cell holds (at least two)."""
+    return max(2, len(re.findall(r"\d{1,3}(?:,\d{3})*\.\d{2}", text)))
 
 
 def item_of(labels: list[str]) -> str:

@@ -36,6 +36,10 @@ _CODE_GLUED = re.compile(
 )
 _GLUED = re.compile(r"^-?[\d,]*\d\.\d+[\d,]*\.\d+|^\d{1,3}(,\d{3})*\.\d{2}\d{1,3},\d")
 _FIGURE_LIKE = re.compile(r"^[-\d,.%]+$")
+# a label and its figure run together in one cell (``分散自行组织12.00``): the PDF lost the rule
+_TEXT_FIGURE = re.compile(
+    r"^(?P<text>.*[\u4e00-\u9fff）)A-Za-z])(?P<num>-?\d{1,3}(?:,\d{3})+\.\d{1,2}|-?\d+\.\d{1,2})$"
+)
 _FRAGMENT_MAX = 2  # a label piece this short, alone on its row, ends the label above it
 
 
@@ -219,8 +223,17 @@ def lay_out(grid: Grid, inherited_header: list[list[str]] | None = None) -> Layo
     A header cell over a column that prints only words below it (a merged
     ``支出用途`` cell whose text landed left of its children) is a label column.
     """
-    rows = [r for r in grid.rows if not is_column_numbers([c.text for c in r.cells])]
-    texts = [[c.text for c in r.cells] for r in rows]
+    rows, texts = [], []
+    for row in grid.rows:
+        cells = [c.text for c in row.cells]
+        if is_column_numbers(cells):
+            words = [compact(t) for t in cells if _HEADER_WORDS.match(compact(t))]
+            if not words:
+                continue  # 栏次 1 2 3 …: furniture
+            # 类 | 款 | 项 | 栏次 | 1 | 2: the code columns' headers, without the numbers
+            cells = [t if _HEADER_WORDS.match(compact(t)) else "" for t in cells]
+        rows.append(row)
+        texts.append(cells)
     k = 0
     while k < len(texts) and not _is_body_row(texts[k]):
         k += 1
@@ -236,7 +249,21 @@ def lay_out(grid: Grid, inherited_header: list[list[str]] | None = None) -> Layo
         body = [compact(r[col.index]) for r in cells if compact(r[col.index])]
         if col.role == "amount" and body and not any(_is_figure(t) for t in body):
             col.role = "label"
-    return Layout(header_rows, body_rows, columns, _groups(columns), cells)
+    groups = _groups(columns)
+    for group in groups:
+        if not group.amount_columns:
+            _amount_column_from_body(group, cells)
+    return Layout(header_rows, body_rows, columns, groups, cells)
+
+
+def _amount_column_from_body(group: Group, cells: list[list[str]]) -> None:
+    """A group whose header names no amount column (``采购组织形式总计`` run into one cell)
+    but whose rows end in figures: its rightmost column with figures holds the amounts."""
+    for col in reversed(group.columns):
+        body = [compact(r[col.index]) for r in cells]
+        if any(_is_figure(t) or _TEXT_FIGURE.match(t) for t in body if t):
+            col.role = "amount"
+            return
 
 
 def _align(figures: list[Figure], targets: list[Column]) -> list[Column | None]:
@@ -308,8 +335,11 @@ def _part(row: Row, texts: list[str], group: Group, columns: list[Column], codes
         if role == "skip" and (text.isdigit() or text in ("-", "—")):
             continue  # 行次 / 序号 numbers are not figures
         first = not part.labels and not part.figures
-        if codes and (role == "code" or first) and _CODE.match(text):
-            part.code = part.code + text if part.code and role == "code" else text
+        if codes and role == "code" and text.isdigit() and len(text) <= 7:
+            part.code = (part.code or "") + text  # 类 | 款 | 项 in columns of their own
+            continue
+        if codes and first and _CODE.match(text):
+            part.code = text
             continue
         glued = _CODE_GLUED.match(text) if codes else None
         if glued and first and role != "amount":
@@ -322,6 +352,10 @@ def _part(row: Row, texts: list[str], group: Group, columns: list[Column], codes
             part.figures.append(Figure(c, number, text))
         elif _GLUED.match(text):
             part.glued.append(text)
+        elif (glued_label := _TEXT_FIGURE.match(text)) and role != "code":
+            part.labels.append(glued_label["text"])
+            part.label_columns.append(c)
+            part.figures.append(Figure(c, parse_number(glued_label["num"]), glued_label["num"]))
         elif role == "code" and text.isdigit():
             part.code = text
         else:
@@ -343,10 +377,16 @@ def _rejoin_wrapped(rows: list[list[Part]]) -> None:
             if not part.figures or part.labels or part.code:
                 continue
             above = column[k - 1] if k else None
-            if above is not None and above.labels and not above.figures and not above.code:
+            below = column[k + 1] if k + 1 < len(column) else None
+            if above is not None and (above.labels or above.code) and not above.figures:
                 part.labels, part.label_columns = above.labels, above.label_columns
+                part.code, above.code = above.code, None  # ``301 工资福利支出`` / ``10,204.52``
                 part.lines = above.lines + part.lines
                 above.labels, above.label_columns = [], []
+            elif below is not None and _TOTAL_WORD.match(below.label) and not below.figures:
+                part.labels, part.label_columns = below.labels, below.label_columns
+                part.lines = part.lines + below.lines  # ``21,940.96`` / ``合计``
+                below.labels, below.label_columns = [], []
         for k, part in enumerate(column):
             if part.figures or part.code or not part.labels:
                 continue

@@ -34,7 +34,15 @@ _CATEGORIES = [
     (re.compile(r"机关运行经费"), "机关运行经费"),
 ]
 _SANGONG_GROUP = re.compile(r"三公")
-_MEASURES = ("预算数", "决算数", "年初预算数", "调整预算数", "全年预算数", "上年预算数", "上年执行数")
+_MEASURES = (
+    "预算数",
+    "决算数",
+    "年初预算数",
+    "调整预算数",
+    "全年预算数",
+    "上年预算数",
+    "上年执行数",
+)
 _TOTAL = re.compile(r"^(合计|小计|总计)$")
 
 
@@ -71,7 +79,8 @@ def read(segment: Segment, table_id: int) -> Recognised:
         re.search(r"会议费|培训费", compact(t)) for c in layout.columns for t in c.path
     ) and any(_SANGONG_GROUP.search(compact(t)) for c in layout.columns for t in c.path)
     for row in parts(layout, codes=False):
-        reader.count(row)
+        if not reader.count(row):
+            continue
         for part in row:
             label = part.label
             for figure, column in place(part.figures, part.group):

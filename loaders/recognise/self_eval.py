@@ -199,6 +199,7 @@ class _Walker:
         self.seen: dict[tuple[int, int], str] = {}
         self.placed: set[tuple[int, int]] = set()
         self.row_cells: dict[str, int] = {}  # role → column of the money row being read
+        self.reported: set[tuple[int, int]] = set()  # cells already reported unassigned
 
     # ---- entry -------------------------------------------------------------
     def run(self) -> Recognised:
@@ -222,9 +223,8 @@ class _Walker:
                 self.placed.add((row.line, k))
 
     def _report_unplaced(self) -> None:
-        reported = {i["source_line"] for i in self.out.issues if i["code"] == "unassigned-figure"}
         for (line, k), text in self.seen.items():
-            if (line, k) not in self.placed and line not in reported:
+            if (line, k) not in self.placed and (line, k) not in self.reported:
                 self.out.issues.append(
                     issue(
                         "unplaced-figure",
@@ -297,9 +297,9 @@ class _Walker:
             self._see(texts, row, hdr.serial_cols | hdr.code_cols)
             self._money_row(texts, row)
         else:
-            self._see(
-                texts, row, {0} if any(not _is_number(t) for t in texts if compact(t)) else set()
-            )
+            has_text = any(compact(t) and parse_number(t) is None for t in texts)
+            serial = has_text and bool(texts) and compact(texts[0]).isdigit()
+            self._see(texts, row, {0} if serial else set())  # a serial number is no figure
             self._loose_row(texts, row)
         return i + 1
 
@@ -618,6 +618,7 @@ class _Walker:
                 label = ""
             elif num is not None:
                 self.out.issues.append(issue("unassigned-figure", row.line, figure=text))
+                self.reported.add((row.line, k))
             else:
                 label = text
 

@@ -43,14 +43,20 @@ def _side(group: Group, index: int) -> str:
     return "income" if index == 0 else "expenditure"
 
 
+def _has_fund_columns(group: Group, statement: str) -> bool:
+    return any(column_meaning(c.path, statement)[1] for c in group.amount_columns)
+
+
 def read(segment: Segment, table_id: int) -> Recognised:
     layout = lay_out(segment.grid)
     reader = TableReader(segment, table_id, layout)
     sides = [_side(g, k) for k, g in enumerate(layout.groups)]
     by_function = ["功能分类" in "".join(g.prefix()) for g in layout.groups]
     balance_open = [False] * len(layout.groups)
+    fund_groups = [_has_fund_columns(g, reader.statement) for g in layout.groups]
     for row in parts(layout, codes=False):
-        reader.count(row)
+        if not reader.count(row):
+            continue
         borrowed = borrow_labels(row, sides)
         for g, part in enumerate(row):
             if not part.labels and not part.figures:
@@ -77,6 +83,10 @@ def read(segment: Segment, table_id: int) -> Recognised:
                     reader.unplaced(part, figure, "no-row-label", column)
                     continue
                 measure, column_fund, column_side = column_meaning(column.path, reader.statement)
+                if measure == "合计" and fund_groups[g]:
+                    measure = (
+                        None  # 04's 合计 totals the fund columns: all funds, the table's measure
+                    )
                 reader.emit(
                     part,
                     figure,
