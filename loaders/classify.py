@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from loaders.blocks import Grid, Row
 from loaders.cells import compact, parse_number
@@ -185,6 +186,7 @@ def cn_number(text: str) -> int | None:
     return _CN_DIGITS.get(text)
 
 
+@lru_cache(maxsize=4096)
 def title_kind(text: str) -> TableKind | None:
     """The standard table a printed title names, or None."""
     text = compact(text)
@@ -247,6 +249,7 @@ def unit_of(texts: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def clean_title(text: str) -> str:
     """The title as printed, without what is glued to it in the text layer: the 部门 and
     单位 parts, the 公开NN表 label, a note before it (``注：…为必填项公开11表一般公共预算…``)."""
@@ -287,12 +290,15 @@ def _row_text(row: Row) -> str:
     return "".join(compact(c.text) for c in row.cells)
 
 
-def _filled(row: Row) -> list[str]:
-    return [compact(c.text) for c in row.cells if compact(c.text)]
+def _filled(row: Row) -> list[str] | None:
+    """The texts of a short row (1–4 filled cells), None for an empty or a long row."""
+    raw = [c.text for c in row.cells if c.text and not c.text.isspace()]
+    if not raw or len(raw) > 4:
+        return None
+    return [t for t in (compact(x) for x in raw) if t] or None
 
 
-def _is_title_row(row: Row) -> bool:
-    filled = _filled(row)
+def _is_title_row(filled: list[str] | None) -> bool:
     if not filled or len(filled) > 3 or any(parse_number(t) is not None for t in filled):
         return False
     text = "".join(filled)
@@ -302,9 +308,8 @@ def _is_title_row(row: Row) -> bool:
     )
 
 
-def _is_meta_row(row: Row) -> bool:
-    filled = _filled(row)
-    return bool(filled) and len(filled) <= 4 and bool(_META.search("".join(filled)))
+def _is_meta_row(filled: list[str] | None) -> bool:
+    return bool(filled) and bool(_META.search("".join(filled)))
 
 
 def segments(
@@ -318,12 +323,14 @@ def segments(
     is what the document's cover says it is: a table without a printed title is then
     known by its headers.
     """
-    inside = [r for r in grid.rows if _is_title_row(r)]
-    if not inside and _segment(grid, list(before), previous, statement).kind is None:
+    short = [_filled(r) for r in grid.rows]
+    titled = [_is_title_row(f) for f in short]
+    if not any(titled) and _segment(grid, list(before), previous, statement).kind is None:
         return [Segment(grid, None, "", None, unit_of(before[-3:]) or "万元", list(before))]
     out: list[Segment] = []
     context = list(before)
     rows: list[Row] = []
+    has_body = False  # a row that is neither title nor 部门/单位 line since the last title
 
     def close() -> None:
         if rows:
@@ -331,17 +338,18 @@ def segments(
             out.append(_segment(table, context, previous, statement))
         rows.clear()
 
-    for row in grid.rows:
-        if _is_title_row(row):
-            if any(_filled(r) and not _is_meta_row(r) for r in rows):
+    for row, filled, is_title in zip(grid.rows, short, titled, strict=True):
+        if is_title:
+            if has_body:
                 close()
-                context, previous = [], out[-1] if out else previous
+                context, previous, has_body = [], out[-1] if out else previous, False
             context.append(_row_text(row))
             continue
-        if _is_meta_row(row) and not any(_filled(r) and not _is_meta_row(r) for r in rows):
+        if not has_body and _is_meta_row(filled):
             context.append(_row_text(row))
             continue
         rows.append(row)
+        has_body = has_body or any(c.text.strip() for c in row.cells)
     close()
     return out
 

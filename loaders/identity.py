@@ -144,7 +144,13 @@ def _looks_like_department(name: str) -> bool:
 
 def _cover_windows(lines: list[str]) -> list[tuple[int, str]]:
     """The first lines of the document, and every run of up to three of them joined."""
-    head = [(i + 1, compact(t)) for i, t in enumerate(lines) if compact(t)][:_COVER_LINES]
+    head: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        text = ascii_digits(compact(line))
+        if text:
+            head.append((i + 1, text))
+            if len(head) == _COVER_LINES:
+                break
     out = []
     for k, (number, _) in enumerate(head):
         for width in (1, 2, 3):
@@ -158,7 +164,7 @@ class _Finder:
     """Collects name and year candidates from every place, then picks per field."""
 
     def __init__(self, lines: list[str], dept_cells: list[str], file_name: str):
-        self.lines = [ascii_digits(line) for line in lines]
+        self.lines = lines  # full-width digits are made ASCII where a line is read for figures
         self.dept_cells = dept_cells
         self.file_name = file_name
         self.placeholders: list[str] = []
@@ -182,9 +188,9 @@ class _Finder:
     def labels(self) -> list[_Candidate]:
         out = []
         for number, line in enumerate(self.lines, 1):
-            text = compact(line)
-            if "：" not in text and ":" not in text:
+            if "：" not in line and ":" not in line:
                 continue
+            text = ascii_digits(compact(line))
             for m in _LABEL.finditer(text):
                 name = _clean_name(m["name"])
                 if self._accept(name):
@@ -200,8 +206,10 @@ class _Finder:
     def table_titles(self) -> list[_Candidate]:
         out = []
         for number, line in enumerate(self.lines, 1):
-            text = compact(line)
-            if len(text) > 70 or not text.endswith("表") and "表" not in text[-12:]:
+            if "表" not in line:
+                continue
+            text = ascii_digits(compact(line))
+            if len(text) > 70 or "表" not in text[-12:]:
                 continue
             text = _AFTER_NAME.sub("", text)
             m = _TABLE_TITLE.match(text) or _DEPT_TITLE_TABLE.match(text)
@@ -248,7 +256,9 @@ class _Finder:
         found: dict[int, int] = {}
         counts: Counter[int] = Counter()
         for number, line in enumerate(self.lines, 1):
-            for m in re.finditer(r"(20\d{2})\s*年度", line):
+            if "年度" not in line:
+                continue
+            for m in re.finditer(r"(20\d{2})\s*年度", ascii_digits(line)):
                 counts[int(m[1])] += 1
                 found.setdefault(int(m[1]), number)
         head = Counter({y: c for y, c in counts.items() if found[y] <= 40})  # the title pages first
@@ -257,7 +267,9 @@ class _Finder:
                 year = pool.most_common(1)[0][0]
                 return year, f"正文第{found[year]}行"
         for number, line in enumerate(self.lines, 1):
-            text = compact(line)
+            if "表" not in line:
+                continue
+            text = ascii_digits(compact(line))
             m = re.search(r"(20\d{2})年(?:[^\d]{0,30})(?:预算|决算)(?:明细)?表", text)
             if m and len(text) < 70:
                 return int(m[1]), f"表题第{number}行"

@@ -64,8 +64,10 @@ def _before(blocks: list[Block], index: int) -> list[str]:
 def _is_text_grid(grid: Grid) -> bool:
     if len(grid.rows) == 1:
         return True
-    cells = [compact(c.text) for row in grid.rows for c in row.cells if compact(c.text)]
-    return len(grid.rows) <= 4 and not any(parse_number(t) is not None for t in cells)
+    if len(grid.rows) > 4:
+        return False
+    cells = [c.text for row in grid.rows for c in row.cells if c.text and not c.text.isspace()]
+    return not any(parse_number(t) is not None for t in cells)
 
 
 def _continues(blocks: list[Block], index: int) -> bool:

@@ -27,6 +27,7 @@ _LIST_MARK = re.compile(
     r"^(\d+[、.．]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])\s*"
 )
 _SUB_PREFIX = re.compile(r"^其中[：:]?")
+_MAYBE_NUMBER = re.compile(r"[\d０-９]")  # a cell without a digit is no figure: skip parsing
 _KV = re.compile(
     r"^(?:其中[：:])?(?P<label>[^：:\d]{2,30}?)[：:](?P<num>-?[\d,]+(?:\.\d+)?)(?:万元)?$"
 )
@@ -213,13 +214,13 @@ class _Walker:
     # ---- coverage --------------------------------------------------------------
     def _see(self, texts: list[str], row: Row, skip: set[int] = frozenset()) -> None:
         for k, t in enumerate(texts):
-            if k not in skip and _is_number(t):
+            if k not in skip and _MAYBE_NUMBER.search(t) and _is_number(t):
                 self.seen[(row.line, k)] = compact(t)
 
     def _place_row(self, texts: list[str], row: Row) -> None:
         """An indicator row keeps all its cells (target, actual, weight, score …)."""
         for k, t in enumerate(texts):
-            if _is_number(t):
+            if _MAYBE_NUMBER.search(t) and _is_number(t):
                 self.placed.add((row.line, k))
 
     def _report_unplaced(self) -> None:
