@@ -121,7 +121,8 @@ def assemble(
         scope=SCOPES[only],
         facts=_facts(department, year, docs),
         documents=[_document(row) for row in docs.iter_rows(named=True)],
-        coverage_shown="coverage" in docs.columns,
+        # shown where the loader measured it (documents with tables)
+        coverage_shown="coverage" in docs.columns and docs["coverage"].is_not_null().any(),
         money=_money(corpus, department, year),
         by_category=_by_category(listed),
         review=_review(statuses),

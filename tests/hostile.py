@@ -257,7 +257,8 @@ CASES = [
         "部门决算".encode("gbk") + b".txt", lambda: SAMPLE.read_bytes(), "ok", "file-name-encoding"
     ),
     Case("gb18030.txt", lambda: _sample_text().encode("gb18030"), "ok"),
-    Case("big5.txt", lambda: big5_text().encode("big5hkscs"), "ok"),
+    # Big5 drops 预/绩/评/报…: headers such as 预算数 become 算数, so their figures are reported
+    Case("big5.txt", lambda: big5_text().encode("big5hkscs"), "partial", "unplaced-figure"),
     Case("utf16-bom.txt", lambda: _sample_text().encode("utf-16"), "ok"),
     Case("utf16le-nobom.txt", lambda: _sample_text().encode("utf-16-le"), "ok"),
     Case("utf16be-nobom.txt", lambda: _sample_text().encode("utf-16-be"), "ok"),
