@@ -22,6 +22,7 @@ import re
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,11 +137,18 @@ def _inside(path: Path, folder: Path) -> Path:
     return resolved
 
 
-def save_upload(name: str, data: bytes, limits: Limits | None = None) -> Path:
+def save_upload(
+    name: str,
+    data: bytes,
+    limits: Limits | None = None,
+    before_publish: Callable[[Path], None] | None = None,
+) -> Path:
     """Write one upload into ``<workspace>/uploads``; returns the path it was saved under.
 
     Raises :class:`UploadError` (too large, empty, unsafe folder, cannot write);
     never writes outside the uploads folder and never replaces an existing file.
+    ``before_publish(temp_path)`` runs while the file is still hidden: the page
+    reads it then, so other sessions never see an upload that is not yet read.
     """
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
@@ -160,6 +168,8 @@ def save_upload(name: str, data: bytes, limits: Limits | None = None) -> Path:
             out.flush()
             os.fsync(out.fileno())
         _inside(tmp, folder)
+        if before_publish is not None:
+            before_publish(tmp)
         with _LOCK:
             for candidate in _candidates(safe):
                 target = _inside(folder / candidate, folder)
@@ -307,9 +317,11 @@ def process_upload(
         elif same:
             return _failed(name, data, "duplicate", other=same)
         else:
-            saved = save_upload(name, data, limits)
+            # read (into the parse cache) before the file appears in the folder
+            early = source_name(sanitize_name(name))
+            saved = save_upload(name, data, limits, lambda tmp: read_upload(tmp, early, limits))
         source = source_name(saved)
-        corpus = read_upload(saved, source, limits)
+        corpus = read_upload(saved, source, limits)  # from the cache, under its final name
     except UploadError as exc:
         return _failed(name, data, exc.code, **exc.values)
     except Exception as exc:  # one odd file must never break the page

@@ -66,10 +66,14 @@ files = st.file_uploader(
 if files:
     known_docs = app_data().corpus.documents.select("doc_id", "source_file")
     known = {d: s for d, s in known_docs.iter_rows() if d}
-    with st.spinner("正在保存并读取上传的文件…"):
-        st.session_state["upload_results"] = [
-            process_upload(f.name, f.getvalue(), limits, known) for f in files
-        ]
+    # each file is read in a worker process of its own (time and memory limits), one by one
+    bar = st.progress(0.0, text="正在保存并读取上传的文件…")
+    results = []
+    for k, f in enumerate(files):
+        bar.progress(k / len(files), text=plain.md(f"正在读取第 {k + 1}/{len(files)} 个：{f.name}"))
+        results.append(process_upload(f.name, f.getvalue(), limits, known))
+    bar.progress(1.0, text="读取完成")
+    st.session_state["upload_results"] = results
     st.session_state["upload_round"] = round_no + 1  # a fresh, empty uploader
     st.rerun()
 
