@@ -32,6 +32,7 @@ from review.migrations import migrate
 ENV = "BUDGET_AUDIT_DB"
 DEFAULT_FILE = "review.sqlite"
 BUSY_TIMEOUT_S = 30
+CONNECT_TIMEOUT_S = 5
 MAX_NOTE = 2000
 MAX_REVIEWER = 100
 _RETRY_SQLSTATES = {"40001", "40P01", "23505"}  # serialization, deadlock, unique (insert race)
@@ -198,7 +199,14 @@ class ReviewStore:
 
     def _engine(self) -> Engine:
         if self.dialect == "postgresql":
-            return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+            # a server that does not answer fails in seconds, not after the TCP timeout
+            return create_engine(
+                self.url,
+                pool_pre_ping=True,
+                pool_size=2,
+                max_overflow=4,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+            )
         database = self.url.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)

@@ -152,3 +152,14 @@ def test_sqlite_file_is_in_wal_mode_under_the_workspace(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
     store.close()
+
+
+def test_an_unreachable_server_fails_fast_with_its_reason():
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    started = time.monotonic()
+    with pytest.raises(OperationalError):
+        ReviewStore("postgresql+psycopg://nobody@127.0.0.1:9/none")  # nothing listens on port 9
+    assert time.monotonic() - started < 10
