@@ -72,6 +72,7 @@ def _compare(rows: list[dict], total: dict, settings: dict, result: CheckResult,
                 amount=abs(diff),
                 threshold=f"差额>{tolerance:.3f}（n×0.005）",
                 key=col,
+                fact=f"{total['table']}{total['item'] or total.get('code')}{col}",
             )
         )
 

@@ -63,6 +63,7 @@ def run(corpus, settings: dict) -> CheckResult:
                             amount=None,
                             threshold="超出四舍五入区间",
                             key="rate",
+                            fact=f"{subject}执行率",
                         )
                     )
         tol = 3 * half_unit(row.get("decimals")) + 1e-9
@@ -79,6 +80,7 @@ def run(corpus, settings: dict) -> CheckResult:
                         evidence=f"差额={diff:.4f}；容差={tol:.3f}",
                         amount=abs(diff),
                         key="balance",
+                        fact=f"{subject}结余",
                     )
                 )
         if (
@@ -97,6 +99,7 @@ def run(corpus, settings: dict) -> CheckResult:
                         evidence=f"差额={diff:.4f}；容差={tol:.3f}",
                         amount=abs(diff),
                         key="total",
+                        fact=f"{subject}全年预算",
                     )
                 )
     return result

@@ -12,13 +12,15 @@ CHECK = CheckInfo(
     explanation="单项得分不能超过分值；总分应等于各项得分之和，否则自评结果不可信。",
     category="arithmetic",
     severity="high",
-    version="1",
+    version="2",
     scope="row",
     defaults={"tolerance": 0.01},
     doc="""- 任一行（指标行或资金行）得分 > 分值，或得分为负 → 高；
   例：衡阳市国资委四张项目表“年度资金总额”分值 10、得分 100；
 - 表中“总分”的分值 ≠ 各指标分值之和（允许含或不含资金行的分值）→ 中；
-- 表中“总分”的得分 ≠ 各项得分之和（含或不含资金行）→ 高。""",
+- 表中“总分”的得分 ≠ 各项得分之和（含或不含资金行）→ 高；
+- 资金执行率一行有分值，“总分”却只等于各指标之和、没有计入这一行（总分 90 而不是 100）→ 中，每个文件一条，
+  列出各表。例：衡阳市国资委整体自评表资金行分值 10、得分 10，总分写 90 / 90；四张项目表同样写 90。""",
 )
 
 
@@ -54,6 +56,7 @@ def run(corpus, settings: dict) -> CheckResult:
     tables: dict[tuple, list[dict]] = defaultdict(list)
     for row in corpus.indicators.iter_rows(named=True):
         tables[(row["doc_id"], row["table_id"])].append(row)
+    left_out: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
     for key, rows in tables.items():
         where = rows[0]["project"] or "部门整体"
         indicators = [r for r in rows if r["row_kind"] == "indicator"]
@@ -64,6 +67,15 @@ def run(corpus, settings: dict) -> CheckResult:
         fund = funds.get(key)
         for total in (r for r in rows if r["row_kind"] == "total"):
             result.applied += 1
+            weights = [r["weight"] for r in indicators if r.get("weight") is not None]
+            if (
+                fund
+                and fund.get("weight")
+                and total.get("weight") is not None
+                and weights
+                and abs(total["weight"] - sum(weights)) <= settings["tolerance"]
+            ):
+                left_out[key[0]].append((total, fund))
             for field, label, severity in (("weight", "分值", "medium"), ("score", "得分", "high")):
                 stated = total.get(field)
                 parts = [r[field] for r in indicators if r.get(field) is not None]
@@ -86,4 +98,24 @@ def run(corpus, settings: dict) -> CheckResult:
                         key=field,
                     )
                 )
+    for pairs in left_out.values():
+        total, fund = pairs[0]
+        names = "、".join(t["project"] or "部门整体" for t, _ in pairs)
+        result.flags.append(
+            make_flag(
+                CHECK,
+                total,
+                subject="总分未计入资金执行率",
+                severity="medium",
+                message=f"{len(pairs)} 张自评表的资金执行率一行有分值（{fund['weight']:g} 分），"
+                f"总分却只是各指标分值之和、没有计入这一行：{names}。",
+                evidence="；".join(
+                    f"{t['project'] or '部门整体'}：总分分值={t['weight']:g}（第{t['source_line']}行），"
+                    f"资金行分值={f['weight']:g}（第{f['source_line']}行）"
+                    for t, f in pairs
+                ),
+                key="funds-left-out",
+                fact=f"总分未计资金行{names}",
+            )
+        )
     return result

@@ -8,6 +8,8 @@ settings) -> CheckResult``. Flags are plain dicts with the fixed columns of
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -55,6 +57,12 @@ FLAGS = {
     "threshold": pl.String,
     "related_lines": pl.String,  # other places of the same fact, "file:line; …"
     "source_place": pl.String,  # page / table / cell in a .pdf/.docx/.xlsx/.html original
+    # the reason the report gives for the deviation (money checks; null where not asked)
+    "explained": pl.Boolean,
+    "explanation": pl.String,
+    "explanation_line": pl.Int32,
+    "fact_key": pl.String,  # what the flag is about, without line numbers (for finding ids)
+    "finding_id": pl.String,  # the finding this flag belongs to (set by checks.findings)
 }
 FLAG_COLUMNS = list(FLAGS)
 
@@ -70,6 +78,8 @@ class CheckInfo:
     scope: str  # "row" (one line at a time) or "corpus" (compares places)
     defaults: dict
     doc: str  # example with figures, configuration, exclusions
+    uses: tuple[str, ...] = ()  # shared settings tables it reads ([context], …)
+    grain: str = "row"  # "row": a flag is about its line's row; "table"/"document": a summary
 
 
 @dataclass
@@ -97,8 +107,12 @@ def make_flag(
     source_line: int | None = None,
     related: str = "",
     key: str = "",
+    fact: str | None = None,
 ) -> dict:
+    """One flag. ``key`` tells apart flags of one check on one line; ``fact`` says what the flag
+    is about in words that survive a re-export (no line or table numbers): default the subject."""
     line = source_line if source_line is not None else row.get("source_line")
+    fact = normalise(subject if fact is None else fact)
     return {
         "flag_id": flag_id(check.code, row.get("doc_id"), subject, line, key),
         "check_id": check.code,
@@ -117,7 +131,35 @@ def make_flag(
         "threshold": threshold,
         "related_lines": related,
         "source_place": "",  # filled by the engine from the corpus' line places
+        "explained": None,
+        "explanation": None,
+        "explanation_line": None,
+        "fact_key": fact,
+        "finding_id": None,
     }
+
+
+_NOT_CONTENT = re.compile(r"[\s\u3000，,。.；;：:、“”\"'（）()【】《》!！?？…\-—/|]")
+
+
+def normalise(text: object) -> str:
+    """Text compared by content only: NFKC, no blanks or punctuation (⻔ = 门, （ = ()."""
+    if text is None:
+        return ""
+    return _NOT_CONTENT.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def explain_fields(flag: dict, explanation) -> dict:
+    """Record on a flag the reason the report gives (or that none was found)."""
+    flag["explained"] = explanation is not None
+    flag["explanation"] = explanation.sentence if explanation else None
+    flag["explanation_line"] = explanation.line if explanation else None
+    return flag
+
+
+def lower(severity: str) -> str:
+    """One step less severe (high → medium → low)."""
+    return {"high": "medium", "medium": "low"}.get(severity, "low")
 
 
 # ---- rounding ---------------------------------------------------------------
@@ -186,7 +228,14 @@ def effective_budget(row: dict) -> float | None:
 
 
 def money_rows(corpus, *, exclude_kinds: tuple[str, ...] = ("final_accounts",)) -> list[dict]:
-    """Budget lines in 万元 that carry both a budget and an actual figure."""
+    """Budget lines in 万元 that carry both a budget and an actual figure (read once per corpus;
+    the rows are shared, so treat them as read-only)."""
+    from checks.memo import memo
+
+    return memo(corpus, ("money_rows", exclude_kinds), lambda: _money_rows(corpus, exclude_kinds))
+
+
+def _money_rows(corpus, exclude_kinds: tuple[str, ...]) -> list[dict]:
     df = corpus.budget_lines
     if df.is_empty():
         return []
@@ -209,6 +258,11 @@ def indicator_rows(corpus) -> list[dict]:
     if df.is_empty():
         return []
     return list(df.filter(pl.col("row_kind") == "indicator").iter_rows(named=True))
+
+
+def indicator_key(row: dict) -> str:
+    """What an indicator is, across the tables of a report: its name and target."""
+    return normalise(row.get("name")) + normalise(row.get("target"))
 
 
 def is_placeholder(text: str | None) -> bool:

@@ -135,6 +135,7 @@ def _item_conflicts(rows: list[dict], settings: dict, result: CheckResult) -> No
                     related="; ".join(place(r) for r in others),
                     amount=abs(base[field] - odd[field]),
                     key=field,
+                    fact=f"{key}{label}",
                 )
             )
 
@@ -188,6 +189,7 @@ def _mentions(corpus, rows: list[dict], settings: dict, result: CheckResult) -> 
                             related=place(ref),
                             amount=abs(nearest - value),
                             key=f"mention-{m.start()}",
+                            fact=f"{name}{m.group(2)}",
                         )
                     )
 
@@ -221,6 +223,7 @@ def _staffing(corpus, settings: dict, result: CheckResult) -> None:
                         [place(row)] + [f"{row['source_file']}:{n}" for n in numbers[1:]]
                     ),
                     key=f"staff-{stated}",
+                    fact=f"编制数{stated:g}",
                 )
             )
 

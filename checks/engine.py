@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from checks import materiality
 from checks.base import FLAGS, SEVERITY_RANK, CheckInfo, CheckResult, make_flag
+from checks.findings import FINDINGS, group_findings
 from checks.registry import CHECKS
 from checks.settings import load_rules
 
@@ -32,9 +34,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class CheckRun:
-    flags: pl.DataFrame
+    flags: pl.DataFrame  # every flag, with the finding it belongs to
     summary: pl.DataFrame
-    departments: pl.DataFrame
+    departments: pl.DataFrame  # ranking, counted in findings
+    findings: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FINDINGS))
 
 
 def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) -> CheckRun:
@@ -44,7 +47,7 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
     for module in CHECKS:
         info = module.CHECK
         try:
-            result = module.run(corpus, settings[info.code])
+            result = module.run(corpus, check_settings(settings, info))
         except Exception as exc:  # a check that trips on odd input must not cost the others
             log.exception("check %s failed", info.code)
             result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
@@ -77,8 +80,19 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
         )
     frame = pl.DataFrame(flags, schema=FLAGS, orient="row") if flags else pl.DataFrame(schema=FLAGS)
     frame = frame.unique("flag_id", keep="first", maintain_order=True)
-    frame = sort_flags(frame)
-    return CheckRun(frame, pl.DataFrame(summary, schema=SUMMARY), rank_departments(corpus, frame))
+    frame = materiality.apply(frame, corpus, settings[materiality.NAME])
+    frame, findings = group_findings(frame, corpus, settings["findings"], CHECKS)
+    return CheckRun(
+        sort_flags(frame),
+        pl.DataFrame(summary, schema=SUMMARY),
+        rank_departments(corpus, findings),
+        sort_flags(findings),
+    )
+
+
+def check_settings(settings: dict, info) -> dict:
+    """A check's own table plus the shared tables it declares it uses ([context] …)."""
+    return {**settings[info.code], **{name: settings[name] for name in info.uses}}
 
 
 def capped(flags: list[dict], info: CheckInfo) -> list[dict]:
@@ -141,8 +155,9 @@ def sort_flags(flags: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
-    """Risk score per department and year: severity points plus money involved (log-scaled)."""
+def rank_departments(corpus, findings: pl.DataFrame) -> pl.DataFrame:
+    """Risk score per department and year, counted in findings (one per fact): severity
+    points plus the money involved, each amount counted once (log-scaled)."""
     docs = corpus.documents.filter(pl.col("status") != "failed")
     base = docs.group_by("department", "year").agg(pl.len().alias("documents"))
     bl = corpus.budget_lines
@@ -160,8 +175,18 @@ def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
             }
         )
     )
-    # many flags of one check (e.g. 40 vague indicators) count like their worst three
-    scored = flags.with_columns(
+    if "amount_counted" not in findings.columns:  # a bare flag list: every amount counts
+        findings = findings.with_columns(pl.col("amount").abs().alias("amount_counted"))
+    elif "within" in findings.columns:  # a finding whose container was left out counts itself
+        kept = findings["finding_id"].implode()
+        findings = findings.with_columns(
+            pl.when(pl.col("within").is_not_null() & ~pl.col("within").is_in(kept))
+            .then(pl.col("amount").abs())
+            .otherwise(pl.col("amount_counted"))
+            .alias("amount_counted")
+        )
+    # many findings of one check (e.g. 40 vague indicators) count like their worst three
+    scored = findings.with_columns(
         pl.col("severity").replace_strict(SEVERITY_WEIGHT, default=0.0).alias("points"),
     ).with_columns(
         pl.when(
@@ -173,12 +198,12 @@ def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
         .alias("points")
     )
     agg = scored.group_by("department", "year").agg(
-        pl.len().alias("flags"),
+        pl.len().alias("findings"),
         (pl.col("severity") == "high").sum().alias("high"),
         (pl.col("severity") == "medium").sum().alias("medium"),
         (pl.col("severity") == "low").sum().alias("low"),
         pl.col("points").sum().alias("severity_points"),
-        pl.col("amount").fill_null(0).sum().alias("amount_flagged"),
+        pl.col("amount_counted").fill_null(0).sum().alias("amount_flagged"),
         pl.col("category").unique().sort().str.join("、").alias("categories"),
     )
     out = (
@@ -186,7 +211,7 @@ def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
         .join(money, on=["department", "year"], how="left", nulls_equal=True)
         .with_columns(
             pl.col(c).fill_null(0)
-            for c in ("flags", "high", "medium", "low", "severity_points", "amount_flagged")
+            for c in ("findings", "high", "medium", "low", "severity_points", "amount_flagged")
         )
         .with_columns(
             (pl.col("severity_points") + 5 * (pl.col("amount_flagged") + 1).log10())
@@ -201,7 +226,7 @@ def rank_departments(corpus, flags: pl.DataFrame) -> pl.DataFrame:
         "department",
         "year",
         "risk_score",
-        "flags",
+        "findings",
         "high",
         "medium",
         "low",

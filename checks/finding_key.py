@@ -10,8 +10,8 @@ names and line references taken out. Two keys per finding:
 - ``topic_id``: the same without the figures (every digit masked). A decision whose
   ``finding_id`` is gone but whose ``topic_id`` matches is "for an earlier version".
 
-Whoever groups flags into findings can call :func:`finding_key` / :func:`topic_key`
-on a finding's primary flag, or :func:`with_finding_keys` on a flags frame.
+:mod:`checks.findings` gives every finding the :func:`finding_key` of its primary flag;
+:func:`with_finding_keys` adds the ``topic_id`` (and a ``finding_id`` to a frame without one).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from checks.engine import CheckRun, run_checks
+from checks.findings import VERSION as FINDINGS_VERSION
 from checks.registry import CHECKS
 from checks.settings import load_rules
 from loaders.pipeline import LOADER_VERSION
@@ -31,6 +32,7 @@ def corpus_key(corpus, settings: dict) -> str:
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     digest.update(repr([(m.CHECK.code, m.CHECK.version) for m in CHECKS]).encode())
     digest.update(f"loader {LOADER_VERSION}".encode())  # a new loader reads other rows
+    digest.update(f"findings-{FINDINGS_VERSION}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -41,12 +43,11 @@ def cached_run_checks(corpus, rules: Path | None, folder: Path | None) -> CheckR
         return run_checks(corpus, settings=settings)
     key = corpus_key(corpus, settings)
     base = Path(folder) / "checks"
-    paths = {name: base / f"{key}.{name}.parquet" for name in ("flags", "summary", "departments")}
+    names = ("flags", "summary", "departments", "findings")
+    paths = {name: base / f"{key}.{name}.parquet" for name in names}
     if all(p.exists() for p in paths.values()):
         try:
-            return CheckRun(
-                *(pl.read_parquet(paths[n]) for n in ("flags", "summary", "departments"))
-            )
+            return CheckRun(*(pl.read_parquet(paths[n]) for n in names))
         except (OSError, pl.exceptions.PolarsError):
             pass  # unreadable: check again
     run = run_checks(corpus, settings=settings)
@@ -56,6 +57,7 @@ def cached_run_checks(corpus, rules: Path | None, folder: Path | None) -> CheckR
             ("summary", run.summary),
             ("departments", run.departments),
             ("flags", run.flags),
+            ("findings", run.findings),
         ):
             temp = base / f".{key}.{name}.{os.getpid()}.tmp"
             frame.write_parquet(temp)

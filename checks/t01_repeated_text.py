@@ -199,6 +199,7 @@ def run(corpus, settings: dict) -> CheckResult:
                 related="; ".join(f"{u['source_file']}:{u['source_line']}" for u in members[1:]),
                 threshold=f"相似度≥{settings['similarity']:g}",
                 key="|".join(f"{u['doc_id']}:{u['source_line']}" for u in members),
+                fact=text,
             )
         )
     return result

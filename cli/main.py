@@ -11,6 +11,7 @@ from pathlib import Path
 from checks.base import CATEGORIES, FLAG_COLUMNS, SEVERITY_RANK
 from checks.engine import CheckRun
 from checks.filters import filter_flags
+from checks.findings import FINDING_COLUMNS
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
 from dashboard.export import write_csv
@@ -79,6 +80,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _write_tables(corpus, out)
     write_csv(run.flags.select(FLAG_COLUMNS), out / "flags.csv")
+    write_csv(run.findings.select(FINDING_COLUMNS), out / "findings.csv")
     write_csv(run.summary, out / "check_summary.csv")
     write_csv(run.departments, out / "departments.csv")
     _report_failures(corpus)
@@ -92,10 +94,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
         f"预算行 {corpus.budget_lines.height}，绩效指标 {corpus.indicators.height}，"
         f"文字段落 {corpus.narratives.height}，解析问题 {corpus.parse_issues.height}"
     )
-    counts = run.flags["severity"].value_counts()
+    counts = run.findings["severity"].value_counts()
     by = dict(zip(counts["severity"], counts["count"], strict=True))
     print(
-        f"疑点 {run.flags.height} 条（高 {by.get('high', 0)}，中 {by.get('medium', 0)}，低 {by.get('low', 0)}）"
+        f"问题 {run.findings.height} 个（高 {by.get('high', 0)}，中 {by.get('medium', 0)}，"
+        f"低 {by.get('low', 0)}），由 {run.flags.height} 条疑点归并"
     )
     print(f"输出目录：{printable_name(str(out))}（用时 {time.perf_counter() - started:.2f} 秒）")
     return 1 if missing and docs.height == 0 else 0
@@ -109,12 +112,13 @@ def cmd_flags(args: argparse.Namespace) -> int:
         print(f"[规则错误] {exc}", file=sys.stderr)
         return 2
     _report_failures(corpus)
-    flags = filter_flags(run.flags, args.category, args.min_severity, args.department, args.year)
+    source, noun = (run.findings, "个问题") if args.findings else (run.flags, "条疑点")
+    flags = filter_flags(source, args.category, args.min_severity, args.department, args.year)
     if args.csv:  # a file for auditors: Chinese headers and names, codes in their own columns
         from cli.review import with_review_columns
 
         write_csv(with_review_columns(flags, args), Path(args.csv), float_precision=2)
-        print(f"写出 {flags.height} 条疑点到 {args.csv}")
+        print(f"写出 {flags.height} {noun}到 {args.csv}")
     else:
         for row in flags.iter_rows(named=True):
             place = f"（{row['source_place']}）" if row.get("source_place") else ""
@@ -159,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     flags.add_argument("--year", action="append", type=int, help="年度，可重复")
     flags.add_argument("--rules", help="自定义阈值文件（TOML）")
     flags.add_argument("--db", help="审核数据库（CSV 带上审核状态、说明、审核人、时间）")
+    flags.add_argument(
+        "--findings", action="store_true", help="按问题列出（同一事实的疑点归为一个问题）"
+    )
     _reading_options(flags)
     flags.set_defaults(func=cmd_flags)
 

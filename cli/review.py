@@ -50,12 +50,13 @@ def _findings(args: argparse.Namespace, store: ReviewStore) -> pl.DataFrame:
 
     corpus, _missing = _load(args)
     _report_failures(corpus)
-    return with_decisions(keyed(_checks(corpus, args).flags), store.decisions())
+    return with_decisions(keyed(_checks(corpus, args).findings), store.decisions())
 
 
 def with_review_columns(flags: pl.DataFrame, args: argparse.Namespace) -> pl.DataFrame:
-    """The auditors' flag file with 审核状态, 审核说明, 审核人, 审核时间 (as the dashboard's)."""
-    from dashboard.auditor_export import flags_for_auditors
+    """The auditors' flag (or finding) file with 审核状态, 审核说明, 审核人, 审核时间 (as the
+    dashboard's)."""
+    from dashboard.auditor_export import findings_for_auditors, flags_for_auditors
 
     try:
         decisions = _store(args).decisions()
@@ -64,7 +65,8 @@ def with_review_columns(flags: pl.DataFrame, args: argparse.Namespace) -> pl.Dat
         print(f"[提示] 审核数据库无法打开，审核列留空：{reason}", file=sys.stderr)
         decisions = pl.DataFrame(schema=DECISIONS)
     reviewed = with_decisions(keyed(flags), decisions)
-    return pl.concat([flags_for_auditors(reviewed), export_columns(reviewed)], how="horizontal")
+    for_auditors = findings_for_auditors if "flag_ids" in flags.columns else flags_for_auditors
+    return pl.concat([for_auditors(reviewed), export_columns(reviewed)], how="horizontal")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -31,6 +31,11 @@ FLAG_HEADERS = {
     "source_line": "行号",
     "source_place": "原文件位置",
     "related_lines": "其他位置",
+    "explained": "报告是否说明原因",
+    "explanation": "报告说明的原因",
+    "explanation_line": "原因所在行",
+    "finding_id": "问题编号",
+    "fact_key": "事实键",
     "doc_id": "文档编号",
     "category": "类别代码",
     "severity": "严重程度代码",
@@ -38,13 +43,41 @@ FLAG_HEADERS = {
 # the flags columns that are not exported as themselves (shown through a label column)
 LABELLED_FLAG_COLUMNS = {"severity_label": "severity", "category_label": "category"}
 
+# findings column -> Chinese header (a finding is the flags of one fact)
+FINDING_HEADERS = {
+    "finding_id": "问题编号",
+    "severity_label": "严重程度",
+    "category_label": "类别",
+    "check_id": "检查代码",
+    "checks": "同一事实的检查",
+    "department": "部门",
+    "year": "年度",
+    "subject": "对象",
+    "message": "说明",
+    "evidence": "证据",
+    "amount": "涉及金额（万元）",
+    "amount_counted": "计入部门涉及金额（万元）",
+    "explained": "报告是否说明原因",
+    "explanation": "报告说明的原因",
+    "explanation_line": "原因所在行",
+    "source_file": "文件",
+    "source_line": "行号",
+    "source_place": "原文件位置",
+    "related_lines": "其他位置",
+    "flag_ids": "疑点编号",
+    "doc_id": "文档编号",
+    "category": "类别代码",
+    "severity": "严重程度代码",
+}
+_EXPLAINED = {True: "已说明", False: "未说明"}
+
 RANKING_HEADERS = {
     "rank": "排名",
     "department": "部门",
     "year": "年度",
     "region": "地区",
     "risk_score": "风险分",
-    "flags": "疑点数",
+    "findings": "问题数",
     "high": "高",
     "medium": "中",
     "low": "低",
@@ -66,9 +99,32 @@ def flags_for_auditors(flags: pl.DataFrame) -> pl.DataFrame:
     out = flags.with_columns(
         labelled("severity").alias("severity_label"),
         labelled("category").alias("category_label"),
+        _explained_label(),
         *_rounded(flags),
     )
-    return out.select([pl.col(c).alias(h) for c, h in FLAG_HEADERS.items()])
+    return out.select([pl.col(c).alias(h) for c, h in FLAG_HEADERS.items() if c in out.columns])
+
+
+def _explained_label() -> pl.Expr:
+    """``explained`` in words: 已说明 / 未说明 / empty (the check does not ask for a reason)."""
+    return (
+        pl.col("explained")
+        .replace_strict(_EXPLAINED, default="", return_dtype=pl.String)
+        .fill_null("")
+        .alias("explained")
+    )
+
+
+def findings_for_auditors(findings: pl.DataFrame) -> pl.DataFrame:
+    """The findings with Chinese headers and named codes (the codes kept in their own columns)."""
+    out = findings.with_columns(
+        labelled("severity").alias("severity_label"),
+        labelled("category").alias("category_label"),
+        _explained_label(),
+        *_rounded(findings),
+        pl.col("amount_counted").round(2),
+    )
+    return out.select([pl.col(c).alias(h) for c, h in FINDING_HEADERS.items()])
 
 
 def ranking_for_auditors(ranking: pl.DataFrame) -> pl.DataFrame:

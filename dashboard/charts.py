@@ -170,7 +170,7 @@ def idle_balances(flags: pl.DataFrame, top: int = 10) -> go.Figure:
     """The ``top`` largest idle balances flagged, coloured by severity."""
     rows = (
         flags.filter(pl.col("category") == "balance", pl.col("amount").is_not_null())
-        .sort("amount", "flag_id", descending=[True, False])
+        .sort("amount", "finding_id" if "finding_id" in flags.columns else "flag_id", descending=[True, False])
         .head(top)
         .reverse()
     )
@@ -225,8 +225,8 @@ def flags_by_category(flags: pl.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.15, traceorder="normal"))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=names)
-    _count_axis(fig, max(flags.group_by("category").len()["len"].max() or 0, 0), "疑点数")
-    return _layout(fig, "疑点按类别和严重程度")
+    _count_axis(fig, max(flags.group_by("category").len()["len"].max() or 0, 0), "问题数")
+    return _layout(fig, "问题按类别和严重程度")
 
 
 def risk_distribution(ranking: pl.DataFrame, width: int = 10) -> go.Figure:

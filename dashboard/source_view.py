@@ -48,6 +48,38 @@ def figures_in(evidence: str) -> list[str]:
     return [m.rstrip("%").replace(",", "") for m in _FIGURE.findall(evidence or "")]
 
 
+def show_finding(finding: dict, flags, texts: dict[str, list[str]]) -> None:
+    """A finding: its primary flag in full, the reason the report gives, the other flags."""
+    ids = finding["flag_ids"].split("; ")
+    members = {
+        r["flag_id"]: r for r in flags.filter(flags["flag_id"].is_in(ids)).iter_rows(named=True)
+    }
+    primary = members.get(ids[0])
+    if primary is None:
+        plain.text(finding["message"] or "")
+        return
+    show_flag(primary, texts)
+    lines = texts.get(finding["doc_id"])
+    if finding.get("explained") and finding.get("explanation_line"):
+        plain.text(f"报告说明的原因（第 {finding['explanation_line']} 行）：{finding['explanation']}")
+        if lines:
+            st.html(excerpt_html(lines, int(finding["explanation_line"]), [], context=1))
+    elif finding.get("explained") is False:
+        plain.note("报告中未找到对这一偏差的原因说明（正文、偏差原因栏、分项都没有）。")
+    if finding.get("within"):
+        plain.note(f"金额已计入更大的一笔（问题 {finding['within']}），涉及金额不重复计算。")
+    others = [members[i] for i in ids[1:] if i in members]
+    if others:
+        plain.text("同一事实的其他疑点（作为证据）：")
+        for f in others:
+            check = BY_CODE.get(f["check_id"])
+            title = check.CHECK.title if check else ""
+            plain.note(
+                f"· {f['check_id']} {title}（{label('severity', f['severity'])}）：{f['message']}"
+                f"　{f['source_file']} 第 {f['source_line']} 行"
+            )
+
+
 def show_flag(flag: dict, texts: dict[str, list[str]]) -> None:
     """Everything an auditor needs to quote a flag: figures, source text, why it matters."""
     st.html(f"<p style='font-weight:600;margin:0'>{plain.esc(flag['message'])}</p>")

@@ -101,25 +101,71 @@ LONG = "全面完成企业改制，筑牢稳定防线，保障信访维稳工作
 FIXTURES = {
     "E01": (
         corpus([line("专项A", 100, 50)]),
-        corpus([line("专项B", 100, 95), line("公务接待费", 10, 0), line("无预算", 0, 5)]),
+        corpus(
+            [
+                line("专项B", 100, 95),
+                line("公务接待费", 10, 0),
+                line("公交车运行维护", 4, 3.27),  # 三公, typo and all
+                line("其中：公用经费", 177.35, 159.26, table_kind="basic_data"),
+                line("商品服务支出", 64.47, 54.57),  # running costs: staying under is the goal
+                line("政府采购金额", 226.3, 0, table_kind="basic_data"),  # a memo row
+                line("无预算", 0, 5),
+            ]
+        ),
         {"high_below": 40.0},
         1,
     ),
     "E02": (
         corpus([line("专项A", 100, 120.01)]),
-        corpus([line("专项B", 100, 100.004), line("专项C", 100, 90)]),
+        corpus(
+            [
+                line("专项B", 100, 100.004),
+                line("专项C", 100, 90),
+                # 年初预算 only, the 追加 written in the same sentence
+                line(
+                    "养老保险缴费",
+                    12.65,
+                    23.9,
+                    budget_initial=12.65,
+                    budget_adjustment=11.25,
+                    origin="prose",
+                ),
+                line("死亡抚恤", 0, 32.06, budget_initial=0, origin="prose"),  # cannot be budgeted
+                line("一般公共预算支出", 498.45, 524.26, budget_initial=498.45, origin="prose"),
+            ]
+        ),
         {"high_above": 130.0},
         1,
     ),
     "B01": (
         corpus([line("专项A", 1000, 700, balance=300)]),
-        corpus([line("专项B", 1000, 950), line("小额", 20, 15), line("三公经费", 100, 10)]),
+        corpus(
+            [
+                line("专项B", 1000, 950),
+                line("小额", 20, 15),
+                line("三公经费", 100, 10),
+                # 年初预算 51.5 → 决算 25.33: a 压减, not a balance
+                line("一般行政管理事务", 51.5, 25.33, budget_initial=51.5, origin="prose"),
+            ]
+        ),
         {"share_medium": 50.0},
         0,
     ),
     "B02": (
         corpus([line("追加项目", None, 10, budget_initial=0, budget_adjustment=100)]),
-        corpus([line("追加用完", None, 95, budget_initial=0, budget_adjustment=100)]),
+        corpus(
+            [
+                line("追加用完", None, 95, budget_initial=0, budget_adjustment=100),
+                # a total: its balance is not all additions (judged item by item)
+                line(
+                    "部门项目支出",
+                    1505.25,
+                    900.99,
+                    budget_initial=319.58,
+                    budget_adjustment=1185.67,
+                ),
+            ]
+        ),
         {"unspent_share": 95.0},
         0,
     ),
@@ -136,13 +182,25 @@ FIXTURES = {
                 indicator("时效", "≤计划期", "≤计划期"),
             ]
         ),
-        corpus(indicators=[indicator("人数", "5人", "5人"), indicator("……", "", "")]),
+        corpus(
+            indicators=[
+                indicator("人数", "5人", "5人"),
+                indicator("……", "", ""),
+                # quantified, though written as a sentence
+                indicator("改革", "通过项目的实施，力争使68项具体改革事项完成率达到100%。", "100%"),
+                indicator(
+                    "上缴", "组织监管企业按时上缴，未按时上缴的企业不超过3家。", "全部按时上缴"
+                ),
+                indicator("服务离退休人员人数", "257", "257"),  # the unit is in the name
+            ]
+        ),
         {"vague_words": ["不存在的词"]},
         1,
     ),
     "I02": (
+        corpus(indicators=[indicator("人数", "5人", "5人"), indicator("无", "无", "无")]),
+        # the form's “……” rows in a filled-in table are blank slots
         corpus(indicators=[indicator("人数", "5人", "5人"), indicator("……", "", "")]),
-        corpus(indicators=[indicator("人数", "5人", "5人")]),
         {"high_share": 60.0},
         1,
     ),
@@ -162,18 +220,42 @@ FIXTURES = {
     "I04": (
         corpus(
             indicators=[
-                indicator("作用", "发挥", "发挥", level2="社会效益指标"),
-                indicator("效益", "1个", "1个", level1="效益指标", level2="经济效益指标"),
-            ]
+                indicator("作用", "发挥", "发挥", level2="社会效益指标"),  # 产出 on its own row
+                indicator(
+                    "经济效益指标",
+                    "1个",
+                    "1个",
+                    level1="效益指标",
+                    level2="经济效益指标",
+                    source_line=21,
+                ),
+                indicator("服务人数", "5人", "5人", source_line=22),
+            ],
+            texts={"d1": [""] * 19 + ["\t产出指标\t社会效益指标\t作用\t发挥\t发挥", "", ""]},
         ),
         corpus(
             indicators=[
                 indicator("人数", "5人", "5人"),
-                indicator("效益", "1个", "1个", level1="效益指标", level2="经济效益指标"),
-            ]
+                # a blank (merged) 一级 cell carried down: 社会效益 is 效益
+                indicator("资料参考作用", "5件", "5件", level2="社会效益指标", source_line=21),
+                # the older template files 满意度 under 效益
+                indicator(
+                    "服务满意率",
+                    "95%",
+                    "95%",
+                    level1="效益指标",
+                    level2="社会公众或服务对象满意度",
+                    source_line=22,
+                ),
+                indicator("工资总额预算管理", "11家", "11家", source_line=23),  # not money in
+            ],
+            texts={
+                "d1": [""] * 19
+                + ["\t产出指标\t数量指标\t人数\t5人\t5人", "\t\t社会效益指标\t资料参考作用"]
+            },
         ),
-        {"input_words": ["人数"]},
-        1,
+        {"input_pattern": "人数"},
+        3,
     ),
     "T01": (
         corpus(
@@ -276,6 +358,28 @@ FIXTURES = {
         {"generic_items": ["基本支出"]},
         0,
     ),
+    "A04": (
+        corpus(
+            [
+                line("二、部门项目支出", 390.56, 390.56, table_kind="basic_data", source_line=128),
+                line("1、国企改革工作经费", 13.5, 13.5, table_kind="basic_data", source_line=133),
+                line("2、维稳专项工作经费", 9, 9, table_kind="basic_data", source_line=143),
+                line("政府采购金额", 0, 0, table_kind="basic_data", source_line=153),
+            ]
+        ),
+        corpus(
+            [
+                line("二、部门项目支出", 220.13, 220.13, table_kind="basic_data", source_line=141),
+                line("维稳工作经费", 220.13, 220.13, table_kind="basic_data", source_line=161),
+                line("政府采购金额", 226.3, 0, table_kind="basic_data", source_line=176),
+                # last year's projects may have been others: prior years are not compared
+                line("部门项目支出", 5, 5, table_kind="basic_data", table_id=7, prior_actual=99.0),
+                line("甲", 5, 5, table_kind="basic_data", table_id=7, prior_actual=1.0),
+            ]
+        ),
+        {"min_difference": 400.0},
+        0,
+    ),
     "C02": (
         corpus(
             texts={
@@ -288,6 +392,32 @@ FIXTURES = {
         corpus(texts={"d1": ["收入完成1367.36万元，比上年增加300.91万元，增长28.21%。"]}),
         {"max_statements": 0},
         0,
+    ),
+    "C03": (
+        corpus(
+            indicators=[
+                indicator("档案咨询人数", "5人", "5人", table_id=2),
+                indicator("档案咨询人数", "5人", "8人", table_id=3, project="甲", source_line=40),
+                indicator("排除安全隐患率", "100%", "100%", source_line=21),
+            ],
+            texts={"d1": ["排查安全隐患159处，整改155处，整改率97.5%。"]},
+        ),
+        corpus(
+            indicators=[
+                indicator("档案咨询人数", "5人", "5人", table_id=2),
+                indicator("档案咨询人数", "5人", "5人", table_id=3, project="甲", source_line=40),
+                indicator("安全隐患整改资金执行率", "100%", "100%", source_line=21),
+                indicator("排除安全隐患率", "100%", "100%", source_line=22),
+            ],
+            texts={
+                "d1": [
+                    "安全隐患整改资金年初预算75万元，执行率95%。",  # money, not this indicator
+                    "排查安全隐患159处，全部整改，整改率100%。",
+                ]
+            },
+        ),
+        {"rate_gap": 5.0},
+        1,
     ),
     "V01": (
         corpus([line("专项A", 100, 100)]),

@@ -120,6 +120,7 @@ def test_flags_filter_link_download_matches_cli(new_page, st_server, tmp_path):
                 "consistency",
                 "--min-severity",
                 "medium",
+                "--findings",
                 "--csv",
                 str(cli_csv),
             ]
@@ -128,13 +129,13 @@ def test_flags_filter_link_download_matches_cli(new_page, st_server, tmp_path):
     )
     cli = list(csv.DictReader(io.StringIO(cli_csv.read_bytes().decode("utf-8-sig"))))
     assert shown == cli and len(shown) > 5
-    expect(page.get_by_text(f"共 {len(shown)} 条疑点")).to_be_visible()
+    expect(page.get_by_text(f"共 {len(shown)} 个问题")).to_be_visible()
     _no_traceback(page)
     _shot(page, "flags")
     # the same link in a new context reproduces the filter
     other = new_page()
     other.goto(page.url)
-    expect(other.get_by_text(f"共 {len(shown)} 条疑点")).to_be_visible()
+    expect(other.get_by_text(f"共 {len(shown)} 个问题")).to_be_visible()
 
 
 def test_filter_change_updates_url_and_is_fast(new_page, st_server):

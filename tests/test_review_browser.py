@@ -43,12 +43,12 @@ def test_decide_reload_filter_export(new_page, st_server):
     page.goto(f"{st_server}/flags?dept={quote(DEPT)}")
     expect(page.get_by_role("heading", name="问题清单")).to_be_visible()
     _ready(page)
-    picker = page.get_by_role("combobox", name="查看疑点原文")
+    picker = page.get_by_role("combobox", name="查看问题原文")
     picker.click()
-    picker.press_sequentially("E01 · 公交车")  # the list is long: narrow it as a user would
-    page.get_by_role("option", name="E01 · 公交车运行维护").first.click()
+    picker.press_sequentially("A02 · 财政供养")  # the list is long: narrow it as a user would
+    page.get_by_role("option", name="A02 · 财政供养人员情况").first.click()
     expect(page.get_by_text("尚未审核")).to_be_visible()
-    page.get_by_label("审核说明").fill("三公经费压减，节约不是执行问题")
+    page.get_by_label("审核说明").fill("控制率按编制数计算有误")
     page.get_by_label("审核人姓名（本次会话只问一次）").fill("张三")
     page.get_by_role("button", name="误报").click()
     expect(page.get_by_text("审核结论：")).to_contain_text("误报（张三，")
@@ -61,17 +61,17 @@ def test_decide_reload_filter_export(new_page, st_server):
     # a colleague opens the list in a new browser: the decision is there, and filters
     other = new_page()
     other.goto(f"{st_server}/flags?status={quote('误报')}")
-    expect(other.get_by_text("共 1 条疑点")).to_be_visible()
+    expect(other.get_by_text("共 1 个问题", exact=False)).to_be_visible()
     _ready(other)
     grid = other.get_by_test_id("stDataFrame").first
-    expect(grid.locator("[role=gridcell]", has_text="公交车运行维护").first).to_be_attached()
+    expect(grid.locator("[role=gridcell]", has_text="财政供养人员情况").first).to_be_attached()
     rows = _download(other, "下载 CSV")
     assert len(rows) == 1
     row = rows[0]
     assert (row["对象"], row["审核状态"], row["审核说明"], row["审核人"]) == (
-        "公交车运行维护",
+        "财政供养人员情况",
         "误报",
-        "三公经费压减，节约不是执行问题",
+        "控制率按编制数计算有误",
         "张三",
     )
     assert row["审核时间"][:2] == "20"
@@ -84,5 +84,5 @@ def test_decide_reload_filter_export(new_page, st_server):
     _ready(dept)
     expect(dept.locator('[data-testid="stExpander"] summary', has_text="误报")).to_have_count(1)
     dept.get_by_role("link", name="在问题清单中查看").click()
-    expect(dept.get_by_text("共 1 条疑点")).to_be_visible()
+    expect(dept.get_by_text("共 1 个问题", exact=False)).to_be_visible()
     assert "status=" in dept.url

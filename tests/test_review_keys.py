@@ -20,7 +20,7 @@ TEXT = SAMPLES / "002_ab28928a96ffb29a.txt"
 
 def findings_of(path: Path, name: str | None = None) -> pl.DataFrame:
     doc = load_file(path, name) if name else load_file(path)
-    return keyed(run_checks(Corpus.from_docs([doc])).flags)
+    return keyed(run_checks(Corpus.from_docs([doc])).findings)
 
 
 @pytest.fixture(scope="module")
@@ -68,22 +68,22 @@ def test_decisions_survive_shifted_lines_and_another_name(decided, tmp_path):
 def test_a_changed_figure_shows_the_earlier_decision_as_outdated(decided, tmp_path):
     store, text_flags = decided
     lines = TEXT.read_text(encoding="utf-8").split("\n")
-    assert lines[112].strip() == "公交车运行维护" and lines[115] == "\t3.27"
-    lines[115] = "\t3.30"  # the bus running costs were spent 3.30, not 3.27
+    assert lines[55].strip() == "控制率" and lines[59] == "\t42\u3000"
+    lines[59] = "\t43\u3000"  # 43 people in post, not 42
     changed = tmp_path / "002_changed.txt"
     changed.write_text("\n".join(lines), encoding="utf-8")
     shown = with_decisions(findings_of(changed), store.decisions())
 
-    bus = shown.filter(pl.col("check_id") == "E01", pl.col("subject") == "公交车运行维护").row(
+    staff = shown.filter(pl.col("check_id") == "A02", pl.col("subject") == "财政供养人员情况").row(
         0, named=True
     )
-    before = text_flags.filter(pl.col("check_id") == "E01", pl.col("subject") == "公交车运行维护")
+    before = text_flags.filter(pl.col("check_id") == "A02", pl.col("subject") == "财政供养人员情况")
     earlier = store.decision(before["finding_id"].item())
-    assert bus["finding_id"] != earlier.finding_id and bus["topic_id"] == earlier.topic_id
-    assert "3.30" in bus["message"]
-    assert (bus["review_status"], bus["review_outdated"]) == (UNREVIEWED, True)
-    assert (bus["earlier_status"], bus["review_note"]) == (earlier.status, earlier.note)
-    assert bus["decided_figures"] == "4.00 · 3.27 · 81.75 · 90"
+    assert staff["finding_id"] != earlier.finding_id and staff["topic_id"] == earlier.topic_id
+    assert "43人" in staff["message"]
+    assert (staff["review_status"], staff["review_outdated"]) == (UNREVIEWED, True)
+    assert (staff["earlier_status"], staff["review_note"]) == (earlier.status, earlier.note)
+    assert staff["decided_figures"] == "100 · 42 · 48 · 87.50"
 
     untouched = shown.filter(pl.col("finding_id").is_in(text_flags["finding_id"].implode()))
     assert not untouched["review_outdated"].any()

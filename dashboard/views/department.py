@@ -1,4 +1,4 @@
-"""部门: one department and year — facts, flags grouped by category and severity, tables, text.
+"""部门: one department and year — facts, findings grouped by category and severity, tables, text.
 
 The URL keeps the department, the year, the open tab (``tab``) and the opened flag (``flag``),
 so a copied link reopens exactly what the auditor was looking at.
@@ -14,14 +14,14 @@ from dashboard.data import app_data, departments
 from dashboard.labels import label
 from dashboard.numbers import count, score
 from dashboard.review_widgets import STATUS_PARAM, decision_panel, reviewed, status_filter
-from dashboard.source_view import show_flag
+from dashboard.source_view import show_finding
 from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, read_many, write
 from review.annotate import filter_status, status_label
 
 UNKNOWN_YEAR = "年度不详"
 TABS = {
-    "flags": "疑点",
+    "flags": "问题",
     "budget": "预算执行",
     "projects": "项目",
     "indicators": "绩效指标",
@@ -81,7 +81,8 @@ write("dept", dept)
 write("year", year_text)
 
 docs = _of(corpus.documents, dept, year)
-flags = reviewed(_of(run.flags, dept, year))
+dept_flags = _of(run.flags, dept, year)
+flags = reviewed(_of(run.findings, dept, year))  # one row per finding (the flags of one fact)
 lines = _of(corpus.budget_lines, dept, year)
 inds = _of(corpus.indicators, dept, year)
 narr = _of(corpus.narratives, dept, year)
@@ -95,7 +96,7 @@ m[0].metric(
 )
 m[1].metric("风险分", score(rank["risk_score"].item()) if rank.height else "0.0")
 for col, sev in zip(m[2:5], SEVERITIES, strict=True):
-    col.metric(f"{label('severity', sev)}风险疑点", count(by_sev.get(sev, 0)))
+    col.metric(f"{label('severity', sev)}风险问题", count(by_sev.get(sev, 0)))
 m[5].metric("预算行", count(lines.height))
 m[6].metric("绩效指标", count(inds.filter(pl.col("row_kind") == "indicator").height))
 for doc in docs.iter_rows(named=True):
@@ -160,8 +161,12 @@ if tab["flags"].open:
         if sevs:
             shown = shown.filter(pl.col("severity").is_in(sevs))
         if flags.height and shown.height < flags.height:
-            st.caption(f"显示 {shown.height:,} 条，共 {flags.height:,} 条")
-        selected = read_choice("flag", flags["flag_id"].to_list(), None)
+            st.caption(f"显示 {shown.height:,} 个，共 {flags.height:,} 个")
+        # a link may name one of a finding's flags (a link made before findings existed)
+        of_flag = dict(zip(dept_flags["flag_id"], dept_flags["finding_id"], strict=True))
+        if st.query_params.get("flag") in of_flag:
+            st.query_params["flag"] = of_flag[st.query_params["flag"]]
+        selected = read_choice("flag", flags["finding_id"].to_list(), None)
         for category in CATEGORIES:
             part = shown.filter(pl.col("category") == category)
             if part.height == 0:
@@ -171,25 +176,27 @@ if tab["flags"].open:
                 group = part.filter(pl.col("severity") == sev).sort(
                     pl.col("amount").fill_null(0), "source_line", descending=[True, False]
                 )
-                for flag in group.iter_rows(named=True):
+                for finding in group.iter_rows(named=True):
+                    fid = finding["finding_id"]
+                    also = finding["checks"].split("、")[1:]
+                    others = f"（另见 {'、'.join(also)}）" if also else ""
                     title = (
-                        f"{label('severity', sev)} · {flag['check_id']} {flag['check_title'] or ''} · "
-                        f"{(flag['subject'] or '')[:30]} · 第{flag['source_line']}行"
-                        f" · {status_label(flag)}"
+                        f"{label('severity', sev)} · {finding['check_id']} "
+                        f"{finding['check_title'] or ''}{others} · "
+                        f"{(finding['subject'] or '')[:30]} · 第{finding['source_line']}行"
+                        f" · {status_label(finding)}"
                     )
                     with st.expander(
                         plain.md(title),
-                        expanded=flag["flag_id"] == selected,
-                        key=f"fx_{flag['flag_id']}",
+                        expanded=fid == selected,
+                        key=f"fx_{fid}",
                         on_change=_opened,
-                        args=(flag["flag_id"],),
+                        args=(fid,),
                     ) as box:
                         if box.open:
-                            show_flag(flag, corpus.texts)
-                            st.caption(
-                                f"疑点编号 {flag['flag_id']}（链接中的 flag= 直接打开这一条）"
-                            )
-                            decision_panel(flag, key=flag["flag_id"])
+                            show_finding(finding, dept_flags, corpus.texts)
+                            st.caption(f"问题编号 {fid}（链接中的 flag= 直接打开这一个）")
+                            decision_panel(finding, key=fid)
         st.page_link(
             "views/flags.py",
             label="在问题清单中查看",
@@ -255,7 +262,7 @@ if tab["projects"].open:
 if tab["indicators"].open:
     with tab["indicators"]:
         flagged = (
-            flags.filter(pl.col("category").is_in(["indicator", "boilerplate", "arithmetic"]))
+            dept_flags.filter(pl.col("category").is_in(["indicator", "boilerplate", "arithmetic"]))
             .group_by("source_line")
             .agg(pl.col("check_id").unique().sort().str.join("、").alias("flags"))
         )

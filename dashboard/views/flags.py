@@ -1,4 +1,6 @@
-"""问题清单: every flag, filtered and sorted; download exactly what is shown."""
+"""问题清单: every finding (the flags of one fact, grouped), filtered and sorted; download exactly
+what is shown; a finding opens its source, the reason the report gives, its evidence flags and
+its review decision."""
 
 import polars as pl
 import streamlit as st
@@ -6,19 +8,19 @@ import streamlit as st
 from checks.base import CATEGORIES
 from checks.filters import filter_flags
 from dashboard import chrome
-from dashboard.auditor_export import flags_for_auditors
+from dashboard.auditor_export import findings_for_auditors
 from dashboard.data import app_data
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
 from dashboard.labels import label
 from dashboard.review_widgets import decision_panel, reviewed, status_column, status_filter
-from dashboard.source_view import show_flag
+from dashboard.source_view import show_finding
 from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, read_many, read_text, write
 from review.annotate import export_columns, filter_status
 
 st.title("问题清单")
 data = app_data()
-corpus, flags = data.corpus, reviewed(data.run.flags)
+corpus, flags, all_flags = data.corpus, reviewed(data.run.findings), data.run.flags
 
 departments = sorted(d for d in flags["department"].drop_nulls().unique().to_list())
 years = sorted({str(y) for y in flags["year"].drop_nulls().to_list()})
@@ -84,7 +86,10 @@ if query:
     )
 shown = status_column(filter_status(shown, statuses))
 
-st.caption(f"共 {shown.height:,} 条疑点（全部 {flags.height:,} 条）")
+st.caption(
+    f"共 {shown.height:,} 个问题（全部 {flags.height:,} 个，由 {all_flags.height:,} 条疑点归并："
+    "同一事实只列一次）"
+)
 show(
     shown,
     {
@@ -92,6 +97,7 @@ show(
         "审核状态": Col("审核状态", width="small"),
         "category": Col("类别", vocabulary="category", width="small"),
         "check_id": Col("检查", width="small"),
+        "checks": Col("同一事实的检查", width="small"),
         "department": Col("部门"),
         "year": Col("年度", kind="year", width="small"),
         "subject": Col("对象"),
@@ -99,12 +105,12 @@ show(
         "amount": Col("涉及金额（万元）", kind="amount"),
         "source_file": Col("文件"),
         "source_line": Col("行", kind="count", width="small"),
-        "flag_id": Col("编号"),
+        "finding_id": Col("编号"),
     },
     height=min(36 * (shown.height + 1) + 3, 600),
     key="flags_table",
 )
-export = pl.concat([flags_for_auditors(shown), export_columns(shown)], how="horizontal")
+export = pl.concat([findings_for_auditors(shown), export_columns(shown)], how="horizontal")
 d1, d2, _ = st.columns([1, 1, 4])
 d1.download_button(
     "下载 CSV",
@@ -122,26 +128,30 @@ d2.download_button(
 )
 
 if shown.height:
-    ids = shown["flag_id"].to_list()
+    ids = shown["finding_id"].to_list()
+    # a link may name one of a finding's flags (a link made before findings existed)
+    of_flag = dict(zip(all_flags["flag_id"], all_flags["finding_id"], strict=True))
+    if st.query_params.get("flag") in of_flag:
+        st.query_params["flag"] = of_flag[st.query_params["flag"]]
     selected = read_choice("flag", ids, None)
     labels = {
         r[
-            "flag_id"
-        ]: f"{r['check_id']} · {(r['subject'] or '')[:30]} · {r['source_file']}:{r['source_line']}"
+            "finding_id"
+        ]: f"{r['checks']} · {(r['subject'] or '')[:30]} · {r['source_file']}:{r['source_line']}"
         for r in shown.select(
-            "flag_id", "check_id", "subject", "source_file", "source_line"
+            "finding_id", "checks", "subject", "source_file", "source_line"
         ).iter_rows(named=True)
     }
     pick = st.selectbox(
-        "查看疑点原文",
+        "查看问题原文",
         [None] + ids,
         index=(ids.index(selected) + 1) if selected else 0,
-        format_func=lambda k: "（选择一条疑点）" if k is None else labels[k],
+        format_func=lambda k: "（选择一个问题）" if k is None else labels[k],
         key="flag",
     )
     write("flag", pick)
     if pick:
-        picked = shown.filter(pl.col("flag_id") == pick).row(0, named=True)
-        show_flag(picked, corpus.texts)
+        picked = shown.filter(pl.col("finding_id") == pick).row(0, named=True)
+        show_finding(picked, all_flags, corpus.texts)
         decision_panel(picked, key=pick)
 link_box("flags")

@@ -76,9 +76,9 @@ for key, value in (("region", chosen_regions), ("year", chosen_years), ("cat", c
     write(key, value)
 write("top", None if top == "15" else top)
 write("fp", "hide" if hide_fp else None)
-all_flags = reviewed(run.flags)
+all_flags = reviewed(run.findings)  # one row per finding: the flags of one fact count once
 
-# what is in view: departments of the chosen regions and years, flags of the chosen categories
+# what is in view: departments of the chosen regions and years, findings of the chosen categories
 in_view = where
 if chosen_regions:
     in_view = in_view.filter(pl.col("region").is_in(chosen_regions))
@@ -106,7 +106,7 @@ if filtered:
         keys, on=["department", "year"], how="semi", nulls_equal=True
     ).with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
 if chosen_cats:
-    ranking = ranking.filter(pl.col("flags") > 0)
+    ranking = ranking.filter(pl.col("findings") > 0)
 
 t = totals(docs, head, flags)
 row1 = st.columns(4)
@@ -116,9 +116,9 @@ row1[2].metric("预算（万元）", amount(t["budget"]))
 row1[3].metric("执行（万元）", amount(t["actual"]))
 row2 = st.columns(4)
 row2[0].metric("总体执行率", rate(t["rate"]) or "无")
-row2[1].metric("高风险疑点", count(t["high"]))
-row2[2].metric("中风险疑点", count(t["medium"]))
-row2[3].metric("低风险疑点", count(t["low"]))
+row2[1].metric("高风险问题", count(t["high"]), help="同一事实的疑点归为一个问题")
+row2[2].metric("中风险问题", count(t["medium"]))
+row2[3].metric("低风险问题", count(t["low"]))
 if t["failed"]:
     st.page_link(
         "views/documents.py",
@@ -127,10 +127,11 @@ if t["failed"]:
     )
 
 st.subheader("部门风险排名")
-st.toggle("不计误报", key="fp", help="排名、疑点数、涉及金额和图表不计审核为“误报”的疑点")
+st.toggle("不计误报", key="fp", help="排名、问题数、涉及金额和图表不计审核为“误报”的问题")
 st.caption(
-    "风险分 = 疑点严重程度分（高 10、中 3、低 1；每项检查最多计 3 条）+ 5 × log10(涉及金额 + 1)。"
-    "点击“查看 →”打开部门详情和原文。" + ("按所选疑点类别重新计分。" if chosen_cats else "")
+    "风险分 = 问题严重程度分（高 10、中 3、低 1；每项检查最多计 3 个）+ 5 × log10(涉及金额 + 1)；"
+    "同一事实的疑点只算一个问题，包含在更大一笔里的金额不重复计算。"
+    "点击“查看 →”打开部门详情和原文。" + ("按所选类别重新计分。" if chosen_cats else "")
 )
 ranking = ranking.join(where, on=["department", "year"], how="left", nulls_equal=True).with_columns(
     pl.struct("department", "year")

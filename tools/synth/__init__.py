@@ -35,7 +35,7 @@ from tools.synth.texts import Distinct
 from tools.synth.truth import TruthRow, resolve, write_manifest, write_truth
 from tools.synth.writer import Doc
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 LAST_YEAR = 2023
 
 

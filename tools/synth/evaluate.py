@@ -7,6 +7,10 @@ line (a truth row without a line matches on file and check). Per category:
 * ``precision`` — flags matching a planted or secondary row ÷ all flags of the category;
 * ``recall_file`` — planted rows matched on file and check alone (to tell a wrong line
   from a missed flag).
+
+An unexplained low rate (truth check ``V02``) is no longer a flag of its own: it is an E01
+flag whose ``explained`` is false. The evaluation reads each such E01 flag on an item (not a
+total, as the former V02 did) as a ``V02`` flag in the coverage category.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from tools.synth.expect import AGGREGATE
 from tools.synth.plant import CATEGORY
 
 _ORDER = list(dict.fromkeys(CATEGORY.values()))
@@ -47,6 +52,23 @@ def run_tool(out_dir: Path):
     return corpus, run_checks(corpus)
 
 
+def with_unexplained(flags: pl.DataFrame) -> pl.DataFrame:
+    """The flags plus one ``V02`` row for every E01 flag on an item whose low rate is unexplained."""
+    if "explained" not in flags.columns:
+        return flags
+    unexplained = flags.filter(
+        (pl.col("check_id") == "E01")
+        & (pl.col("explained") == False)  # noqa: E712 (null means “not asked”)
+        & ~pl.col("subject").str.contains(AGGREGATE.pattern)
+    ).with_columns(pl.lit("V02").alias("check_id"), pl.lit("coverage").alias("category"))
+    # one per fact, at its first place (as V02 reported it): a project table restating the
+    # report's figures is the same shortfall
+    unexplained = unexplained.sort("source_file", "source_line").unique(
+        ["source_file", "amount"], keep="first", maintain_order=True
+    )
+    return pl.concat([flags, unexplained], how="vertical_relaxed")
+
+
 def _of(df: pl.DataFrame, category: str) -> pl.DataFrame:
     return df if category == "all" else df.filter(pl.col("category") == category)
 
@@ -57,9 +79,13 @@ def evaluate_details(out_dir: Path, flags: pl.DataFrame | None = None) -> Evalua
     if flags is None:
         corpus, run = run_tool(out_dir)
         flags, documents, summary = run.flags, corpus.documents, run.summary
-    flags = flags.select(
-        "check_id", "category", "severity", "source_file", "source_line", "subject", "message"
-    ).with_columns(pl.col("source_line").cast(pl.Int64), pl.int_range(pl.len()).alias("_flag"))
+    flags = (
+        with_unexplained(flags)
+        .select(
+            "check_id", "category", "severity", "source_file", "source_line", "subject", "message"
+        )
+        .with_columns(pl.col("source_line").cast(pl.Int64), pl.int_range(pl.len()).alias("_flag"))
+    )
     exact = truth.filter(pl.col("source_line").is_not_null()).join(
         flags,
         left_on=["source_file", "source_line", "check"],

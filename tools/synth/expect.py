@@ -7,6 +7,12 @@ this module applies the documented rules of E01, E02, B01, B02 and V02 (defaults
 ``checks/rules.toml``) to the rows a layout recorded in ``Doc.money``, with the same
 one-flag-per-fact grouping the checks use. The planted project's groups become the
 planted truth rows; every other group is an expected secondary flag.
+
+V02 (a low rate on an item with no explanation) is the ``explained`` attribute of E01 now;
+the evaluation reads an unexplained E01 flag on an item as V02. Items are excluded by the
+``[context]`` vocabulary the checks share (三公, running costs, memo rows); B02 judges
+items only, never totals; a sentence that states only the initial budget (年初预算…决算)
+gives no balance and no overspending below ``initial_only_share``.
 """
 
 from __future__ import annotations
@@ -14,18 +20,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from checks.context import vocabulary
 from checks.registry import CHECKS
 from checks.settings import load_rules
 from tools.synth.writer import Doc, Money
 
 RULES = load_rules(None, CHECKS)  # checks/rules.toml: the thresholds the checks use
-EXPLAIN_BELOW = RULES["E01"]["explain_below"]  # also V02.below
+EXPLAIN_BELOW = RULES["E01"]["explain_below"]  # also the threshold of an unexplained rate (V02)
+INITIAL_ONLY_SHARE = RULES["E02"]["initial_only_share"]
 MIN_EXCESS = round(RULES["E02"]["min_excess"] * 100)  # in cents
 BALANCE_MIN = round(RULES["B01"]["min_amount"] * 100)
 BALANCE_SHARE = RULES["B01"]["share_medium"]
 ADDITION_MIN = round(RULES["B02"]["min_addition"] * 100)
 UNSPENT_SHARE = RULES["B02"]["unspent_share"]
-EXCLUDE = re.compile(RULES["E01"]["exclude_items"])
+VOCABULARY = vocabulary({"context": RULES["context"]})
 AGGREGATE = re.compile(r"合计|总计|整体|规模|^基本支出$|^项目支出$")
 
 
@@ -60,7 +68,16 @@ def predict(doc: Doc, explained: set[str]) -> list[Predicted]:
         budget, actual = m.effective_budget, m.actual
         if budget is None or actual is None:
             continue
-        excluded = bool(EXCLUDE.search(m.item))
+        excluded = bool(VOCABULARY.controlled(m.item) or VOCABULARY.controlled(m.project))
+        initial_only = (
+            m.origin == "prose"
+            and m.initial is not None
+            and m.adjustment is None
+            and m.budget is not None
+            and m.budget == m.initial
+            and m.balance is None
+        )
+        aggregate = m.row_kind == "total" or bool(AGGREGATE.search(m.project or m.item))
         if budget > 0 and not excluded:
             rate = actual / budget * 100
             worst = rate
@@ -69,13 +86,26 @@ def predict(doc: Doc, explained: set[str]) -> list[Predicted]:
             if worst < EXPLAIN_BELOW:
                 _group(e01, "E01", (budget, actual, m.project), doc, m)
             balance = m.balance if m.balance is not None else budget - actual
-            if balance >= BALANCE_MIN and balance / budget * 100 >= BALANCE_SHARE:
+            if (
+                not initial_only
+                and balance >= BALANCE_MIN
+                and balance / budget * 100 >= BALANCE_SHARE
+            ):
                 _group(b01, "B01", (budget, balance), doc, m)
-        if actual - budget > MIN_EXCESS and actual > 0:
+        over = actual - budget > MIN_EXCESS and actual > 0 and not VOCABULARY.is_memo(m.item)
+        if over and initial_only and budget > 0:
+            over = (actual / budget - 1) * 100 >= INITIAL_ONLY_SHARE
+        if over:
             _group(e02, "E02", (budget, actual), doc, m)
         added = m.adjustment
-        if added and added >= ADDITION_MIN and (budget - actual) / added * 100 >= UNSPENT_SHARE:
-            _group(b02, "B02", (added, budget - actual), doc, m)
+        if (
+            added
+            and added >= ADDITION_MIN
+            and not excluded
+            and not aggregate
+            and min(budget - actual, added) / added * 100 >= UNSPENT_SHARE
+        ):
+            _group(b02, "B02", (added, min(budget - actual, added)), doc, m)
         reference = max(budget, m.initial or 0)
         name = m.project or m.item
         if reference > 0 and not excluded and actual / reference * 100 < EXPLAIN_BELOW:

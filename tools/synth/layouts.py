@@ -533,7 +533,11 @@ def indicator_block(
 def indicator_cells(ind: Indicator, previous: Indicator | None) -> list[str]:
     if ind.placeholder:
         return ["", "", "", ind.name, ind.target, ind.actual, "", "", ""]
-    level1 = ind.level1 if previous is None or previous.level1 != ind.level1 else ""
+    level1 = (
+        ind.level1
+        if previous is None or previous.level1 != ind.level1 or ind.level1_printed
+        else ""
+    )
     level2 = ind.level2 if previous is None or previous.level2 != ind.level2 or level1 else ""
     return ["", level1, level2, ind.name, ind.target, ind.actual, ind.weight, ind.score, ind.note]
 

@@ -60,6 +60,7 @@ class Indicator:
     score: str
     note: str = ""
     placeholder: bool = False  # a ……/无 row (planted)
+    level1_printed: bool = False  # its 一级 cell is filled in on its own row (not merged above)
 
 
 @dataclass

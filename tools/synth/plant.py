@@ -326,7 +326,8 @@ def plant_placeholder(ctx: Context) -> Plant | None:
     if found is None:
         return None
     inds, ind, _, project = found
-    name, value = ctx.rng.choice([("……", ""), ("无", "无")])
+    # a “……” row is a blank slot of the form, not a finding once the table is filled in
+    name, value = ctx.rng.choice([("暂无", ""), ("无", "无")])
     hole = Indicator("", "", name, value, value, "", "", placeholder=True)
     inds.insert(inds.index(ind) + 1, hole)
     yd = ctx.year_data
@@ -364,7 +365,9 @@ def plant_structure(ctx: Context) -> Plant | None:
     variant = ctx.rng.randrange(5)
     yd = ctx.year_data
     if variant == 0:
+        # filed under 产出 on its own row: a merged (blank) 一级 cell would be read as 效益
         ind.level2 = ctx.rng.choice(["社会效益指标", "经济效益指标"])
+        ind.level1_printed = True
         what = f"{_owner(project)}指标“{ind.name}”的二级指标“{ind.level2}”挂在产出指标下"
     elif variant == 1:
         ind.name = ind.level2

@@ -1,0 +1,77 @@
+"""Materiality: a small amount in a large department is not rated like a large one.
+
+A 1.20 万元 shortfall in a department of 85,578.49 万元 and a 7,850.38 万元 one used to get
+the same severity. Money flags (execution, balance, consistency) whose amount is below
+``min_amount`` 万元 *and* below ``min_share`` % of the department's budget are lowered to
+``low``; the evidence says why. The department's budget is the largest budget line of its
+reports that also states spending (the report's own total).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from checks.base import fmt
+
+NAME = "materiality"
+TITLE = "重要性"
+DEFAULTS = {
+    "min_amount": 10.0,
+    "min_share": 1.0,
+    "categories": ["execution", "balance", "consistency"],
+}
+DOC = """资金类疑点（执行、结余、前后不一）的金额同时低于 `min_amount` 万元（默认 10）和部门预算的
+`min_share`%（默认 1%）时降为低，并在证据中注明。部门预算取该部门该年度报告中同时列出执行数的最大一笔预算
+（报告自己的合计）。例：长沙市工信局“派驻纪检监察组办公经费”结余 1.20 万元，占部门 85,578.49 万元的 0.001% → 低；
+同局“工发专项”结余 7,850.38 万元不受影响。"""
+
+
+def department_budgets(corpus) -> pl.DataFrame:
+    """department, year → budget (万元): the largest budget line that also states spending."""
+    bl = corpus.budget_lines
+    schema = {"department": pl.String, "year": pl.Int32, "dept_budget": pl.Float64}
+    if bl.is_empty():
+        return pl.DataFrame(schema=schema)
+    budget = pl.coalesce(
+        "budget", pl.col("budget_initial").fill_null(0) + pl.col("budget_adjustment").fill_null(0)
+    )
+    return (
+        bl.filter(
+            pl.col("unit") == "万元",
+            pl.col("table_kind") != "final_accounts",
+            pl.col("actual").is_not_null(),
+        )
+        .group_by("department", "year")
+        .agg(budget.max().alias("dept_budget"))
+        .select(list(schema))
+    )
+
+
+def apply(flags: pl.DataFrame, corpus, settings: dict) -> pl.DataFrame:
+    """Flags with immaterial money findings lowered to ``low`` (evidence says so)."""
+    if flags.is_empty():
+        return flags
+    budgets = department_budgets(corpus)
+    joined = flags.join(budgets, on=["department", "year"], how="left", nulls_equal=True)
+    share = pl.col("amount").abs() / pl.col("dept_budget") * 100
+    immaterial = (
+        pl.col("category").is_in(settings["categories"])
+        & pl.col("amount").is_not_null()
+        & (pl.col("amount").abs() < settings["min_amount"])
+        & (pl.col("dept_budget").is_null() | (share < settings["min_share"]))
+        & (pl.col("severity") != "low")
+    )
+    note = pl.format(
+        "；重要性：金额 {} 万元低于 {} 万元且占部门预算 {} 万元的 {}%，降为低",
+        pl.col("amount").abs().map_elements(fmt, return_dtype=pl.String),
+        pl.lit(f"{settings['min_amount']:g}"),
+        pl.col("dept_budget").fill_null(0).map_elements(fmt, return_dtype=pl.String),
+        share.fill_null(0).round(3).cast(pl.String),
+    )
+    return joined.with_columns(
+        pl.when(immaterial).then(pl.lit("low")).otherwise(pl.col("severity")).alias("severity"),
+        pl.when(immaterial)
+        .then(pl.col("evidence") + note)
+        .otherwise(pl.col("evidence"))
+        .alias("evidence"),
+    ).drop("dept_budget")

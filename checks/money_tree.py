@@ -1,0 +1,247 @@
+"""Which money rows of a report are parts of which totals.
+
+Several checks need to know that 人社专项 is part of 公共项目支出, which is part of the
+department's whole budget: B02 judges additions item by item, an explanation of the parts
+explains their total, and a finding's amount must not be counted again inside its total.
+
+One node per money fact (rows stating the same budget and spending under compatible names:
+the table row, its prose restatement, the 合计 of a detail table). A node's parts are
+
+* the item rows of a table block closed by its 小计 / 合计 row, and 其中 rows under their row;
+* for an aggregate without a table (公共项目支出), two or three rows whose budgets and spending
+  both add up to its own;
+* for the report's overall total (单位整体支出规模, 合计), every node left without a parent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from checks.base import half_unit, money_rows
+from checks.c01_figure_conflict import char_similarity
+from checks.context import plain_name
+from checks.memo import memo
+from checks.text_index import headings_by_line
+
+AGGREGATE = re.compile(
+    r"合计|总计|小计|整体|规模|资金总额|^基本支出$|项目支出$|^部门项目|^公共项目|项目资金$"
+)
+_ROOT = re.compile(r"合计|总计|整体|规模|资金总额")
+_NAME_STRIP = re.compile(r"(支出|资金|经费|专项)$")
+_MAX_PARTS = 3
+_MAX_CANDIDATES = 40
+
+
+@dataclass
+class Node:
+    id: int
+    doc_id: str
+    rows: list[dict]
+    budget: float
+    actual: float
+    decimals: int
+    parents: list[int] = field(default_factory=list)
+    parts: list[int] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.rows[0].get("project") or self.rows[0].get("item") or ""
+
+    @property
+    def aggregate(self) -> bool:
+        return any(
+            r.get("row_kind") in ("total", "subtotal") or AGGREGATE.search(plain_name(r["item"]))
+            for r in self.rows
+        )
+
+    @property
+    def lines(self) -> set[int]:
+        return {r["source_line"] for r in self.rows}
+
+
+def _close(a: float, b: float, decimals: int) -> bool:
+    return abs(a - b) <= 2 * half_unit(decimals) + 1e-9
+
+
+def _same_name(a: dict, b: dict) -> bool:
+    if (a.get("project") or "") != (b.get("project") or ""):
+        return False
+    na, nb = (_NAME_STRIP.sub("", plain_name(r["item"])) for r in (a, b))
+    if a.get("row_kind") in ("total", "subtotal") or b.get("row_kind") in ("total", "subtotal"):
+        return True
+    if AGGREGATE.search(plain_name(a["item"])) and AGGREGATE.search(plain_name(b["item"])):
+        return True
+    return na == nb or char_similarity(na, nb) >= 80
+
+
+class MoneyTree:
+    """The nodes of every document and their part-of links."""
+
+    def __init__(self, rows: list[dict], texts: dict[str, list[str]] | None = None):
+        self.nodes: list[Node] = []
+        self._by_row: dict[tuple, int] = {}
+        by_doc: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            by_doc[row["doc_id"]].append(row)
+        for doc_id, doc_rows in by_doc.items():
+            headings = headings_by_line((texts or {}).get(doc_id, []))
+            sections = {
+                r["source_line"]: headings[r["source_line"] - 1]
+                if 0 < r["source_line"] <= len(headings)
+                else ()
+                for r in doc_rows
+            }
+            self._build(doc_id, sorted(doc_rows, key=lambda r: r["source_line"]), sections)
+
+    # ---- lookup ---------------------------------------------------------------------------
+
+    def node_of(self, row: dict) -> Node | None:
+        i = self._by_row.get(_row_key(row))
+        return self.nodes[i] if i is not None else None
+
+    def parts(self, node: Node) -> list[Node]:
+        return [self.nodes[i] for i in node.parts]
+
+    def ancestors(self, node: Node) -> list[Node]:
+        out, seen, todo = [], {node.id}, list(node.parents)
+        while todo:
+            i = todo.pop()
+            if i not in seen:
+                seen.add(i)
+                out.append(self.nodes[i])
+                todo += self.nodes[i].parents
+        return out
+
+    def is_leaf(self, node: Node) -> bool:
+        return not node.parts and not node.aggregate
+
+    # ---- building -------------------------------------------------------------------------
+
+    def _node_for(self, doc_id: str, row: dict, nodes: list[Node]) -> Node:
+        dec = row.get("decimals") or 2
+        for node in nodes:
+            if (
+                _close(node.budget, row["effective_budget"], min(dec, node.decimals))
+                and _close(node.actual, row["actual"], min(dec, node.decimals))
+                and any(_same_name(row, r) for r in node.rows)
+            ):
+                node.rows.append(row)
+                return node
+        node = Node(len(self.nodes), doc_id, [row], row["effective_budget"], row["actual"], dec)
+        self.nodes.append(node)
+        nodes.append(node)
+        return node
+
+    def _link(self, child: Node, parent: Node) -> None:
+        if (
+            child.id != parent.id
+            and child.id not in parent.parts
+            and child.budget <= parent.budget + 1e-6
+            and parent not in self.ancestors(child)
+            and child not in self.ancestors(parent)
+        ):
+            child.parents.append(parent.id)
+            parent.parts.append(child.id)
+
+    def _build(self, doc_id: str, rows: list[dict], sections: dict[int, tuple]) -> None:
+        nodes: list[Node] = []
+        for row in rows:
+            self._by_row[_row_key(row)] = self._node_for(doc_id, row, nodes).id
+        self._table_blocks(rows)
+        self._sections(rows, sections)
+        self._sums(nodes)
+        self._root(nodes)
+
+    def _table_blocks(self, rows: list[dict]) -> None:
+        tables: dict[int, list[dict]] = defaultdict(list)
+        for row in rows:
+            if row.get("origin") == "table":
+                tables[row["table_id"]].append(row)
+        for table in tables.values():
+            items: list[dict] = []
+            last_item: dict | None = None
+            for row in table:
+                node = self.node_of(row)
+                if row["row_kind"] in ("subtotal", "total"):
+                    for item in items:
+                        self._link(self.node_of(item), node)
+                    items = []
+                elif row["row_kind"] == "sub" and last_item is not None:
+                    self._link(node, self.node_of(last_item))
+                else:
+                    items.append(row)
+                    last_item = row
+
+    def _sections(self, rows: list[dict], sections: dict[int, tuple]) -> None:
+        """A prose total followed, in its section, by the rows that add up to it (决算 说明)."""
+        prose = [r for r in rows if r.get("origin") == "prose"]
+        for i, head in enumerate(prose):
+            total = self.node_of(head)
+            if total.parts:
+                continue
+            scope = sections.get(head["source_line"], ())
+            following: list[Node] = []
+            for row in prose[i + 1 :]:
+                inside = sections.get(row["source_line"], ())[: len(scope)] == scope
+                node = self.node_of(row)
+                if not inside or node.budget >= total.budget:
+                    break
+                if node is not total and node not in following:
+                    following.append(node)
+                if (
+                    len(following) >= 2
+                    and _close(sum(n.budget for n in following), total.budget, 2)
+                    and _close(sum(n.actual for n in following), total.actual, 2)
+                ):
+                    for node in following:
+                        self._link(node, total)
+                    break
+
+    def _sums(self, nodes: list[Node]) -> None:
+        """Aggregates without a table: the 2–3 rows whose budgets and spending add up to theirs."""
+        free = [n for n in nodes if not n.parents and not n.aggregate][:_MAX_CANDIDATES]
+        for total in sorted(
+            (n for n in nodes if n.aggregate and not n.parts), key=lambda n: n.budget
+        ):
+            pool = [n for n in free if not n.parents and n.budget < total.budget]
+            for k in range(2, _MAX_PARTS + 1):
+                found = next(
+                    (
+                        combo
+                        for combo in itertools.combinations(pool, k)
+                        if _close(sum(n.budget for n in combo), total.budget, 2)
+                        and _close(sum(n.actual for n in combo), total.actual, 2)
+                    ),
+                    None,
+                )
+                if found:
+                    for n in found:
+                        self._link(n, total)
+                    break
+
+    def _root(self, nodes: list[Node]) -> None:
+        roots = [n for n in nodes if any(_ROOT.search(plain_name(r["item"])) for r in n.rows)]
+        if not roots:
+            return
+        root = max(roots, key=lambda n: n.budget)
+        for node in nodes:
+            if not node.parents and node is not root:
+                self._link(node, root)
+
+
+def _row_key(row: dict) -> tuple:
+    return (
+        row["doc_id"],
+        row.get("table_id"),
+        row["source_line"],
+        row.get("item"),
+        row.get("project"),
+    )
+
+
+def money_tree(corpus) -> MoneyTree:
+    """The part-of links of every report's money rows (built once per corpus)."""
+    return memo(corpus, "money_tree", lambda: MoneyTree(money_rows(corpus), corpus.texts))
