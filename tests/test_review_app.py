@@ -37,17 +37,18 @@ def _open(page: str, **params) -> AppTest:
 
 
 def _flag_of(at: AppTest, check: str, subject: str) -> str:
+    """The id of a finding the 问题清单 lists (one row per finding)."""
     table = at.dataframe[0].value
     row = table[(table["check_id"] == check) & (table["subject"] == subject)]
-    return row["flag_id"].iloc[0]
+    return row["finding_id"].iloc[0]
 
 
 def test_decide_on_the_flags_page_then_filter_by_status(db):
     at = _open("views/flags.py", dept=DEPT)
-    flag = _flag_of(at, "E01", "公交车运行维护")
+    flag = _flag_of(at, "A02", "财政供养人员情况")
     at.selectbox(key="flag").set_value(flag).run()
     assert any(c.value == "尚未审核" for c in at.caption)
-    at.text_area(key=f"note-{flag}").input("经费控制类科目，节约不是问题")
+    at.text_area(key=f"note-{flag}").input("控制率按编制数计算有误")
     at.text_input(key=f"reviewer-{flag}").input("张三")
     at.button(key=f"set-误报-{flag}").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -55,18 +56,18 @@ def test_decide_on_the_flags_page_then_filter_by_status(db):
     stored = db.decisions().row(0, named=True)
     assert (stored["status"], stored["note"], stored["reviewer"]) == (
         "误报",
-        "经费控制类科目，节约不是问题",
+        "控制率按编制数计算有误",
         "张三",
     )
     assert any("审核结论：**误报**" in m.value for m in at.markdown)
 
     at = _open("views/flags.py", status="误报")  # a new session: the decision is in the database
     shown = at.dataframe[0].value
-    assert list(shown["subject"]) == ["公交车运行维护"] and list(shown["审核状态"]) == ["误报"]
+    assert list(shown["subject"]) == ["财政供养人员情况"] and list(shown["审核状态"]) == ["误报"]
     assert at.multiselect(key="status").value == ["误报"]
     at.multiselect(key="status").set_value(["未审核"]).run()
     undecided = at.dataframe[0].value
-    assert flag not in set(undecided["flag_id"]) and set(undecided["审核状态"]) == {"未审核"}
+    assert flag not in set(undecided["finding_id"]) and set(undecided["审核状态"]) == {"未审核"}
     assert at.query_params["status"] == "未审核" or at.query_params["status"] == ["未审核"]
 
 
@@ -95,7 +96,7 @@ def test_decide_on_the_department_page_and_see_the_history(db):
 def test_overview_counts_decisions_and_can_leave_out_false_positives(db):
     at = _open("views/flags.py", dept=DEPT)
     table = at.dataframe[0].value
-    balance = table[table["check_id"] == "B03"]["flag_id"].iloc[0]
+    balance = table[table["check_id"] == "B03"]["finding_id"].iloc[0]
     at.selectbox(key="flag").set_value(balance).run()
     at.text_input(key=f"reviewer-{balance}").input("张三")
     at.button(key=f"set-误报-{balance}").click().run()
@@ -143,7 +144,7 @@ def test_shared_dashboard_needs_a_user_file_and_a_password(db, shared, tmp_path,
     at.switch_page("views/flags.py")
     at.query_params["dept"] = DEPT
     at.run()
-    flag = _flag_of(at, "E01", "公交车运行维护")
+    flag = _flag_of(at, "A02", "财政供养人员情况")
     at.selectbox(key="flag").set_value(flag).run()
     assert any(c.value == "审核人：王五" for c in at.caption)  # no name to type: signed in
     at.button(key=f"set-属实-{flag}").click().run()
