@@ -18,7 +18,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from checks.engine import CheckRun, run_checks
+from checks.engine import CheckRun
+from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
 from dashboard.workspace import active_limits, list_uploads, source_name, uploads_dir
 from loaders.cache import ParseCache, default_cache_dir
@@ -128,11 +129,14 @@ def _load(
         seen.pop("", None)
         seen.pop(None, None)
         corpus = corpus.merged_with(load_uploads([Path(p) for p in uploads], _limits, seen, cache))
+    # the results ``scan`` cached for these files and rules: the checks run only when they changed
+    folder = default_cache_dir()
     try:
-        run = run_checks(corpus, Path(rules) if rules else None)
+        run = cached_run_checks(corpus, Path(rules) if rules else None, folder)
         return AppData(corpus, run)
     except RulesError as exc:
-        return AppData(corpus, run_checks(corpus), error=f"规则文件有误，已使用默认阈值：{exc}")
+        run = cached_run_checks(corpus, None, folder)
+        return AppData(corpus, run, error=f"规则文件有误，已使用默认阈值：{exc}")
 
 
 def app_data() -> AppData:
