@@ -55,15 +55,15 @@ def main() -> None:
 
     texts = [load_file(SAMPLES / name) for name in VERSIONS.values()]
     expected = (
-        f"text versions: {2 * sum(len(t.budget_lines) for t in texts)} and "
-        f"{2 * sum(len(t.indicators) for t in texts)}"
+        f"text versions: {2 * sum(len(t.budget_lines) for t in texts)}, "
+        f"{2 * sum(len(t.indicators) for t in texts)} and {2 * sum(len(t.accounts) for t in texts)}"
     )
     print("| PDF | pages | size | read (in process) | `budget-audit scan` (whole process) | rows |")
     print("|---|---:|---:|---:|---:|---:|")
     print(
         f"| {pdf.name} | {pages} | {size:.1f} MB | {read:.2f} s | {scan:.2f} s "
-        f"| {len(loaded.budget_lines)} budget lines, {len(loaded.indicators)} indicators "
-        f"({expected}) |"
+        f"| {len(loaded.budget_lines)} budget lines, {len(loaded.indicators)} indicators, "
+        f"{len(loaded.accounts)} accounts rows ({expected}) |"
     )
 
 

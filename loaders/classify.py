@@ -270,6 +270,9 @@ def clean_title(text: str) -> str:
     cleaned = [c for c in cleaned if c]
     for piece in cleaned:
         if title_kind(piece):
+            head, _, rest = piece.partition("表")
+            if rest and title_kind(rest):
+                piece = rest  # 上海市XX局2024年度部门决算表收入支出决算总表: the part title first
             return _LEADING_NUMBER.sub("", piece).lstrip("：:")
     return cleaned[-1].lstrip("：:") if cleaned else ""
 

@@ -194,9 +194,7 @@ class _Finder:
             for m in _LABEL.finditer(text):
                 name = _clean_name(m["name"])
                 if self._accept(name):
-                    out.append(
-                        _Candidate(name, f"“{m['key']}”第{number}行", _LABEL_RANK[m["key"]])
-                    )
+                    out.append(_Candidate(name, f"“{m['key']}”第{number}行", _LABEL_RANK[m["key"]]))
         for cell in self.dept_cells:
             name = _clean_name(cell)
             if self._accept(name):

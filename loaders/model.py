@@ -28,6 +28,7 @@ DOCUMENTS = {
     "department_source": pl.String,  # 封面第1行 / “部门”第131行 / 表题第171行 / 文件名 …
     "region_source": pl.String,  # 部门名称 / 模板占位名称
     "year_source": pl.String,
+    "tables": pl.String,  # the standard tables classified, in order: "fa_summary+fa_income+…"
     # understanding coverage: numeric table cells seen vs placed in typed rows
     "cells_numeric": pl.Int32,
     "cells_placed": pl.Int32,

@@ -107,6 +107,7 @@ def rendered_to_doc(
         "department_source": identity.department_source,
         "region_source": identity.region_source,
         "year_source": identity.year_source,
+        "tables": "+".join(tables.table_kinds) or None,
         "cells_numeric": tables.cells_numeric,
         "cells_placed": tables.cells_placed,
         "coverage": (

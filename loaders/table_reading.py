@@ -9,6 +9,7 @@ seen) is measured, never assumed.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from loaders.classify import (
     title_kind,
     unit_of,
 )
+from loaders.issues import issue
 from loaders.limits import Deadline
 from loaders.recognise import read_disclosure
 from loaders.recognise.self_eval import TableContext, recognise_grid
@@ -139,10 +141,39 @@ def read_tables(
             out.cells_numeric += rec.cells_numeric
             out.cells_placed += rec.cells_placed
             out.table_kinds.append(segment.kind.kind)
+            if rec.cells_numeric == 0:
+                note = _note_after(blocks, index, segment.grid.rows)
+                name = segment.title or segment.kind.kind
+                out.issues.append(
+                    issue(
+                        "empty-table",
+                        segment.grid.line,
+                        table=name,
+                        note=f"（{note}）" if note else "",
+                    )
+                )
             previous = segment
     _number_from_contents(out.accounts, blocks)
     _number_unlabelled(out.accounts)
     return out
+
+
+_NOTE = re.compile(r"^(注|说明)[：:]|无.{0,20}(收支|支出|收入|经费|预算)|为空|空表|无数据")
+
+
+def _note_after(blocks: list[Block], index: int, rows) -> str:
+    """The note printed with an empty table (此表为空; 注：本单位无政府性基金收支，故本表为空)."""
+    texts = ["".join(c.text for c in r.cells) for r in rows[-3:]]
+    for block in blocks[index + 1 : index + 3]:
+        if isinstance(block, Grid):
+            texts += ["".join(c.text for c in r.cells) for r in block.rows[:3]]
+        else:
+            texts.append(block.text)
+    for text in texts:
+        text = compact(text)
+        if _NOTE.search(text) and len(text) < 120 and not re.search("本表反映|必填", text):
+            return text
+    return ""
 
 
 def _number_from_contents(accounts: list[dict], blocks: list[Block]) -> None:

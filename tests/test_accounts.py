@@ -152,7 +152,10 @@ def test_income_is_never_read_as_spending(loaded):
     }
     assert not [r for r in doc.budget_lines if r["origin"] == "table" and r["table_id"] <= 9]
     income = [r for r in doc.accounts if r["table_kind"] == "fa_income" and r["code"] == "208"]
-    assert {(r["measure"], r["amount"]) for r in income} == {("合计", 221.9), ("财政拨款收入", 221.9)}
+    assert {(r["measure"], r["amount"]) for r in income} == {
+        ("合计", 221.9),
+        ("财政拨款收入", 221.9),
+    }
 
 
 # ---- checks on real rows ------------------------------------------------------------------
@@ -217,3 +220,26 @@ def test_income_and_spending_are_never_the_same_figure(loaded):
     )
     c01 = _flags(corpus, "C01")
     assert not [m for m in c01["message"].to_list() if "社会保障和就业支出" in m]
+
+
+def test_the_tables_printed_are_listed_and_empty_ones_keep_their_note(loaded):
+    doc = loaded["003_d00643376496db49"]
+    assert doc.document["tables"].split("+") == [
+        "fa_summary",
+        "fa_income",
+        "fa_expenditure",
+        "fa_fiscal_summary",
+        "fa_general",
+        "fa_general_basic",
+        "fa_gov_fund",
+        "fa_state_capital",
+        "fa_sangong",
+    ]
+    empty = [i["message"] for i in doc.issues if i["code"] == "empty-table"]
+    assert len(empty) == 3 and "我部门无“三公”经费支出" in empty[2]
+    assert {i["severity"] for i in doc.issues if i["code"] == "empty-table"} == {"info"}
+    assert doc.document["status"] == "ok"
+    court = loaded["js-procuratorate-2019-budget"]
+    assert [i["message"] for i in court.issues if i["code"] == "empty-table"] == [
+        "政府性基金预算财政拨款支出预算表没有数字（此表为空）"
+    ]

@@ -97,7 +97,11 @@ def test_titles_cleaned_of_what_the_text_layer_glues_to_them():
 
 def test_numbers_from_the_contents():
     numbers = contents_numbers(
-        ["一、收支预算总表", "七、政府性基金支出预算表", "十一、一般公共预算“三公”经费、会议费、培训费支出预算表"]
+        [
+            "一、收支预算总表",
+            "七、政府性基金支出预算表",
+            "十一、一般公共预算“三公”经费、会议费、培训费支出预算表",
+        ]
     )
     assert numbers == {"bu_summary": "01", "bu_gov_fund": "07", "bu_sangong": "11"}
 
@@ -122,7 +126,9 @@ def test_a_grid_running_two_tables_together_is_cut_at_the_title_row():
 def test_a_table_without_a_title_is_known_by_its_headers():
     grid = _grid("项目\t\t本年收入合计\t财政拨款收入\t事业收入\n\t合计\t10.00\t10.00\t\n")
     assert header_kind(grid, "决算").kind == "fa_income"
-    grid = _grid("收入\t\t支出\t\n项目\t金额\t项目\t金额\n一、财政拨款收入\t1.00\t一、一般公共服务支出\t1.00\n")
+    grid = _grid(
+        "收入\t\t支出\t\n项目\t金额\t项目\t金额\n一、财政拨款收入\t1.00\t一、一般公共服务支出\t1.00\n"
+    )
     assert header_kind(grid, "决算").kind == "fa_summary"
 
 
