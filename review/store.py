@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from checks.finding_key import figures_text
 from review import schema
 from review.migrations import migrate
 
@@ -59,8 +60,6 @@ class Finding:
     @classmethod
     def from_row(cls, row: dict) -> Finding:
         """From a flags / findings row that carries ``finding_id`` and ``topic_id``."""
-        from checks.finding_key import figures_text
-
         return cls(
             finding_id=row["finding_id"],
             topic_id=row.get("topic_id") or row["finding_id"],
