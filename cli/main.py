@@ -117,7 +117,8 @@ def cmd_flags(args: argparse.Namespace) -> int:
     if args.csv:  # a file for auditors: Chinese headers and names, codes in their own columns
         from cli.review import with_review_columns
 
-        write_csv(with_review_columns(flags, args), Path(args.csv), float_precision=2)
+        rows = with_review_columns(flags, run.findings, args)
+        write_csv(rows, Path(args.csv), float_precision=2)
         print(f"写出 {flags.height} {noun}到 {args.csv}")
     else:
         for row in flags.iter_rows(named=True):

@@ -17,6 +17,7 @@ from review.annotate import (
     filter_status,
     keyed,
     local_time,
+    of_findings,
     status_labels,
     with_decisions,
 )
@@ -53,9 +54,11 @@ def _findings(args: argparse.Namespace, store: ReviewStore) -> pl.DataFrame:
     return with_decisions(keyed(_checks(corpus, args).findings), store.decisions())
 
 
-def with_review_columns(flags: pl.DataFrame, args: argparse.Namespace) -> pl.DataFrame:
+def with_review_columns(
+    flags: pl.DataFrame, findings: pl.DataFrame, args: argparse.Namespace
+) -> pl.DataFrame:
     """The auditors' flag (or finding) file with 审核状态, 审核说明, 审核人, 审核时间 (as the
-    dashboard's)."""
+    dashboard's). A flag carries the decision on its finding."""
     from dashboard.auditor_export import findings_for_auditors, flags_for_auditors
 
     try:
@@ -64,9 +67,13 @@ def with_review_columns(flags: pl.DataFrame, args: argparse.Namespace) -> pl.Dat
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         print(f"[提示] 审核数据库无法打开，审核列留空：{reason}", file=sys.stderr)
         decisions = pl.DataFrame(schema=DECISIONS)
-    reviewed = with_decisions(keyed(flags), decisions)
-    for_auditors = findings_for_auditors if "flag_ids" in flags.columns else flags_for_auditors
-    return pl.concat([for_auditors(reviewed), export_columns(reviewed)], how="horizontal")
+    if "flag_ids" in flags.columns:  # the rows are findings
+        reviewed = with_decisions(keyed(flags), decisions)
+        return pl.concat(
+            [findings_for_auditors(reviewed), export_columns(reviewed)], how="horizontal"
+        )
+    reviewed = of_findings(flags, with_decisions(keyed(findings), decisions))
+    return pl.concat([flags_for_auditors(reviewed), export_columns(reviewed)], how="horizontal")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -88,6 +88,19 @@ def with_decisions(flags: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame
     ).select(*flags.columns, *REVIEW_COLUMNS)
 
 
+def of_findings(flags: pl.DataFrame, reviewed_findings: pl.DataFrame) -> pl.DataFrame:
+    """Each flag with the review columns of its finding (decisions are made on findings)."""
+    review = reviewed_findings.select("finding_id", *REVIEW_COLUMNS).unique("finding_id")
+    return (
+        flags.drop([c for c in REVIEW_COLUMNS if c in flags.columns])
+        .join(review, on="finding_id", how="left")
+        .with_columns(
+            pl.col("review_status").fill_null(UNREVIEWED),
+            pl.col("review_outdated").fill_null(False),
+        )
+    )
+
+
 def status_label(row: dict) -> str:
     """How a finding's review state reads in a table: 属实, 未审核, 误报（早期版本）."""
     if row.get("review_outdated"):

@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLES
@@ -178,3 +179,26 @@ def test_loopback_and_throttle():
     assert 59 < throttle.wait_left("张三") <= 60
     throttle.succeeded("张三")
     assert throttle.wait_left("张三") == 0
+
+
+def test_flag_file_shows_every_flag_of_a_decided_finding_as_decided(ws, tmp_path, capsys):
+    """A decision is made on a finding; each of its flags carries it (not as an earlier version)."""
+    from checks.engine import run_checks
+    from loaders.pipeline import load_paths
+
+    sample = str(SAMPLES / "004_8408bbae33fc7234.txt")
+    findings = run_checks(load_paths([Path(sample)])).findings
+    # E01 and B01 on one item: two flags stating different figures of one fact
+    grouped = (
+        findings.filter(findings["checks"].str.contains("E01"))
+        .filter(findings.filter(findings["checks"].str.contains("E01"))["flags"] > 1)
+        .row(0, named=True)
+    )
+    assert main(["review", "set", grouped["finding_id"], "属实", sample, "--reviewer", "张三"]) == 0
+    out = tmp_path / "flags.csv"
+    assert main(["flags", sample, "--csv", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    members = [r for r in rows if r["疑点编号"] in grouped["flag_ids"].split("; ")]
+    assert len(members) == grouped["flags"] > 1
+    assert {(r["审核状态"], r["审核人"]) for r in members} == {("属实", "张三")}
+    assert {r["审核状态"] for r in rows} == {"属实", "未审核"}
