@@ -51,6 +51,8 @@ def _load(args: argparse.Namespace) -> tuple[Corpus, list[Path]]:
     corpus = load_paths(
         [p for p in paths if p.exists()], Limits.from_env(), cache, workers, isolate=True
     )
+    for problem in cache.problems if cache is not None else []:
+        print(f"[缓存] {problem}", file=sys.stderr)
     return corpus, missing
 
 

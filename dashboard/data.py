@@ -11,6 +11,7 @@ being counted twice. Reading limits come from ``BUDGET_AUDIT_LIMITS_*``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,15 +121,23 @@ def load_uploads(
 
 @st.cache_resource(show_spinner="正在读取报告并运行检查…", max_entries=4)
 def _load(
-    fingerprint: str, paths: tuple[str, ...], uploads: tuple[str, ...], rules: str, _limits: Limits
+    fingerprint: str,
+    paths: tuple[bytes, ...],
+    uploads: tuple[bytes, ...],
+    rules: str,
+    _limits: Limits,
 ) -> AppData:
     cache = ParseCache(default_cache_dir(), LOADER_VERSION)
-    corpus = load_paths([Path(p) for p in paths], _limits, cache, isolate=True)
+    corpus = load_paths([Path(os.fsdecode(p)) for p in paths], _limits, cache, isolate=True)
+    for problem in cache.problems:  # a damaged cache segment: reported here, rebuilt by the cache
+        logging.getLogger("budget_audit.dashboard").warning("parse cache: %s", problem)
     if uploads:
         seen = dict(corpus.documents.select("doc_id", "source_file").iter_rows())
         seen.pop("", None)
         seen.pop(None, None)
-        corpus = corpus.merged_with(load_uploads([Path(p) for p in uploads], _limits, seen, cache))
+        corpus = corpus.merged_with(
+            load_uploads([Path(os.fsdecode(p)) for p in uploads], _limits, seen, cache)
+        )
     # the results ``scan`` cached for these files and rules: the checks run only when they changed
     folder = default_cache_dir()
     try:
@@ -147,8 +156,8 @@ def app_data() -> AppData:
     limits, _ = active_limits()
     return _load(
         _fingerprint(paths, uploads, rules, limits),
-        tuple(str(p) for p in paths),
-        tuple(str(p) for p in uploads),
+        tuple(os.fsencode(p) for p in paths),  # bytes: a GBK-named file is no valid str
+        tuple(os.fsencode(p) for p in uploads),
         rules,
         limits,
     )

@@ -137,3 +137,15 @@ def test_one_invalid_byte_keeps_the_report_and_names_the_line():
     assert note["source_line"] == line and f"第{line}行" in note["message"]
     assert doc.lines[line - 1].startswith("\ufffd")
     assert len(doc.budget_lines) == len(load_bytes(hostile.SAMPLE.read_bytes(), "x").budget_lines)
+
+
+def test_scan_and_flags_with_a_gbk_named_file_write_their_output(tmp_path, capsys):
+    from cli.main import main
+
+    folder = tmp_path / "in"
+    hostile.write_corpus(folder, [hostile.CASES[0]])  # the GBK-named report
+    assert main(["scan", str(folder), "--out", str(tmp_path / "out"), "--no-cache"]) == 0
+    documents = (tmp_path / "out" / "documents.csv").read_text(encoding="utf-8-sig")
+    assert "部门决算.txt" in documents
+    assert main(["flags", str(folder), "--csv", str(tmp_path / "f.csv"), "--no-cache"]) == 0
+    assert (tmp_path / "f.csv").exists()

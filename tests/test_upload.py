@@ -349,3 +349,21 @@ def test_uploaded_document_appears_on_documents_page(workspace):
     assert not at.exception
     assert "uploads/clean.txt" in list(at.dataframe[0].value["source_file"])
     assert at.selectbox(key="doc").value == "uploads/clean.txt"
+
+
+def test_a_gbk_named_file_in_uploads_is_listed_read_and_deleted(workspace):
+    """A file copied into uploads/ by hand from a Windows share keeps its GBK-encoded name."""
+    uploads = ws.uploads_dir(create=True)
+    raw = os.path.join(os.fsencode(uploads), "部门决算".encode("gbk") + b".txt")
+    with open(raw, "wb") as handle:
+        handle.write(CLEAN)
+    at = _open_upload()
+    assert not at.exception
+    assert "部门决算.txt" in [t.value for t in at.text]
+    docs = at.session_state  # the page ran; the document is in the corpus under a printable name
+    from dashboard.data import app_data
+
+    names = app_data().corpus.documents["source_file"].to_list()
+    assert "uploads/部门决算.txt" in names and docs is not None
+    at.button[0].click().run()
+    assert not at.exception and ws.list_uploads() == []

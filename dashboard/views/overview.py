@@ -133,16 +133,20 @@ st.caption(
     "同一事实的疑点只算一个问题，包含在更大一笔里的金额不重复计算。"
     "点击“查看 →”打开部门详情和原文。" + ("按所选类别重新计分。" if chosen_cats else "")
 )
-ranking = ranking.join(where, on=["department", "year"], how="left", nulls_equal=True).with_columns(
-    pl.struct("department", "year")
-    .map_elements(
-        lambda r: (
-            f"department?{urlencode({'dept': r['department'] or '', 'year': r['year'] or ''})}"
-        ),
-        return_dtype=pl.String,
+ranking = (
+    ranking.join(where, on=["department", "year"], how="left", nulls_equal=True)
+    .with_columns(
+        pl.struct("department", "year")
+        .map_elements(
+            lambda r: (
+                f"department?{urlencode({'dept': r['department'] or '', 'year': r['year'] or ''})}"
+            ),
+            return_dtype=pl.String,
+        )
+        .alias("link")
     )
-    .alias("link")
-).join(review_progress(all_flags), on=["department", "year"], how="left", nulls_equal=True)
+    .join(review_progress(all_flags), on=["department", "year"], how="left", nulls_equal=True)
+)
 show(
     ranking,
     {

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import math
+import os
 
 import polars as pl
 import streamlit as st
@@ -26,13 +27,15 @@ from dashboard.workspace import (
     uploads_dir,
 )
 from loaders.limits import MB
+from loaders.pipeline import printable_name
 
 LOG = logging.getLogger("budget_audit.dashboard")
 
 
 def _delete(name: str) -> None:
     ok = delete_upload(name)
-    st.session_state["upload_notice"] = f"已删除 {name}" if ok else f"未找到 {name}，可能已被删除"
+    shown = printable_name(name)
+    st.session_state["upload_notice"] = f"已删除 {shown}" if ok else f"未找到 {shown}，可能已被删除"
 
 
 st.title("上传报告")
@@ -201,13 +204,13 @@ else:
         except OSError:
             size = ""
         c = st.columns([5, 2, 2, 1, 1], vertical_alignment="center")
-        c[0].text(path.name)
+        c[0].text(source.removeprefix("uploads/"))  # printable even for a GBK-named file
         c[1].text(label("status", doc.get("status")) or "未读入")
         c[2].text(size)
         c[3].text(count(per_file.get(source, 0)))
         c[4].button(
             "删除",
-            key="del_" + hashlib.sha256(path.name.encode()).hexdigest()[:16],
+            key="del_" + hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16],
             on_click=_delete,
             args=(path.name,),
         )
