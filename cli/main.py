@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--rules", help="自定义阈值文件（TOML）")
     serve.add_argument(
         "--workspace",
-        help="工作目录：网页上传的文件保存在其中的 uploads/（默认 仓库下 workspace/）",
+        help="工作目录：上传的文件和解析缓存保存在其中（默认 ~/.local/share/budget-audit）",
     )
     serve.add_argument(
         "--db",
