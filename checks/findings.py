@@ -5,12 +5,18 @@ a 13,203.38 万元 year-end balance is a low execution rate (E01), an idle balan
 money returned to the treasury (B03); one indicator row is both vague (I01) and answered
 with a bare 100 % (I03). Flags are one finding when they
 
-* sit on the same row (same document and line) and name the same subject or amount;
+* sit on the same row (same document and line), are of one kind (money, indicator, coverage)
+  and name the same subject or amount;
 * state the same amount (at least ``same_amount_min`` 万元) in one department and year, in
   one document or under similar subjects (the report and its project file);
 * are a sentence about money returned (B03) that names the item whose shortfall that very
   sentence explains;
-* describe the same indicator (name and target) in one document, in any of its tables.
+* describe the same indicator (name and target) in one document, in any of its tables, or
+  one indicator copied to several places (T01) and what is wrong with it at those places;
+  two indicators copied together, row by row, are one copied block;
+* are the same shortfall at another level of aggregation: 部门项目支出 and 公共项目支出 inside
+  单位整体支出规模 are the department's one balance, seen in parts (a project's own shortfall,
+  a leaf, stays a finding of its own).
 
 A finding has a primary flag (the most severe, then the first check in report order), the
 other flags as evidence, one amount, and a ``finding_id`` made from what it is about —
@@ -35,7 +41,7 @@ from checks.explanations import core_name
 from checks.finding_key import finding_key
 from checks.money_tree import money_tree
 
-VERSION = "1"  # of the grouping; bump when it changes (the result cache keys on it)
+VERSION = "2"  # of the grouping; bump when it changes (the result cache keys on it)
 NAME = "findings"
 TITLE = "疑点归并"
 DEFAULTS = {"same_amount_min": 1.0, "subject_similarity": 80.0}
@@ -106,7 +112,7 @@ def _similar_subjects(a: dict, b: dict, threshold: float) -> bool:
     return x in y or y in x or char_similarity(x, y) >= threshold
 
 
-def _link(rows: list[dict], grains: dict[str, str], settings: dict) -> _Groups:
+def _link(rows: list[dict], grains: dict[str, str], settings: dict, tree) -> _Groups:
     groups = _Groups(len(rows))
     least, similar = settings["same_amount_min"], settings["subject_similarity"]
     by_line: dict[tuple, list[int]] = defaultdict(list)
@@ -121,7 +127,9 @@ def _link(rows: list[dict], grains: dict[str, str], settings: dict) -> _Groups:
             by_indicator[(r["doc_id"], r["fact_key"])].append(i)
     for members in by_line.values():
         for a, b in _pairs(members):
-            if _similar_subjects(rows[a], rows[b], similar) or _same_amount(rows[a], rows[b]):
+            if _kind(rows[a]) == _kind(rows[b]) and (
+                _similar_subjects(rows[a], rows[b], similar) or _same_amount(rows[a], rows[b])
+            ):
                 groups.union(a, b)
     for members in by_amount.values():
         for a, b in _pairs(members):
@@ -132,7 +140,81 @@ def _link(rows: list[dict], grains: dict[str, str], settings: dict) -> _Groups:
         for a, b in _pairs(members):
             groups.union(a, b)
     _returned_money(rows, groups)
+    _copied_indicators(rows, groups, similar)
+    _aggregation_levels(rows, groups, tree)
     return groups
+
+
+def _places(row: dict) -> list[int]:
+    """The lines a flag names in its own document: its line and its related places there."""
+    lines = [row["source_line"]]
+    for place in (row.get("related_lines") or "").split("; "):
+        file, _, line = place.rpartition(":")
+        if file == row["source_file"] and line.isdigit():
+            lines.append(int(line))
+    return sorted(lines)
+
+
+def _copied_indicators(rows: list[dict], groups: _Groups, similar: float) -> None:
+    """A copied indicator (T01) is one finding with what is wrong with it where it was copied;
+    two indicators copied together row by row are one copied block."""
+    copies = [
+        i for i, r in enumerate(rows) if r["check_id"] == "T01" and "：" in (r["subject"] or "")
+    ]
+    at_line: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if r["category"] == "indicator":
+            at_line[(r["doc_id"], r["source_line"])].append(i)
+    for i in copies:
+        name = normalise(rows[i]["subject"].split("：", 1)[0])
+        for line in _places(rows[i]):
+            for j in at_line.get((rows[i]["doc_id"], line), []):
+                other = normalise(rows[j]["subject"])
+                if other and (other == name or char_similarity(other, name) >= similar):
+                    groups.union(i, j)
+    for a, b in ((a, b) for a in copies for b in copies if a < b):
+        pa, pb = _places(rows[a]), _places(rows[b])
+        if (
+            rows[a]["doc_id"] == rows[b]["doc_id"]
+            and len(pa) == len(pb)
+            and all(abs(x - y) == 1 for x, y in zip(pa, pb, strict=True))
+        ):
+            groups.union(a, b)
+
+
+def _aggregation_levels(rows: list[dict], groups: _Groups, tree) -> None:
+    """A money flag on a total that lies inside another flagged total is that total's fact."""
+    nodes_at = _nodes_at(tree)
+    flagged: dict[int, int] = {}  # node id -> a money flag on it
+    for i, r in enumerate(rows):
+        if r["category"] in MONEY:
+            for node in nodes_at.get((r["doc_id"], r["source_line"]), []):
+                flagged.setdefault(node.id, i)
+    for i, r in enumerate(rows):
+        if r["category"] not in MONEY:
+            continue
+        for node in nodes_at.get((r["doc_id"], r["source_line"]), []):
+            if not node.parts:
+                continue  # a leaf: its own finding
+            for ancestor in tree.ancestors(node):
+                if ancestor.id in flagged:
+                    groups.union(i, flagged[ancestor.id])
+
+
+def _nodes_at(tree) -> dict[tuple, list]:
+    nodes_at: dict[tuple, list] = defaultdict(list)
+    for node in tree.nodes:
+        for line in node.lines:
+            nodes_at[(node.doc_id, line)].append(node)
+    return nodes_at
+
+
+def _kind(row: dict) -> str:
+    """Money, indicator or coverage: a row's flags of different kinds are different facts
+    (a project without indicators is not its own low execution rate)."""
+    if row["category"] in COUNTED:
+        return "money"
+    return "indicator" if row["category"] in _INDICATOR_LIKE else row["category"]
 
 
 def _pairs(members: list[int]):
@@ -182,14 +264,18 @@ def group_findings(
     order = {m.CHECK.code: n for n, m in enumerate(checks)}
     grains = {m.CHECK.code: m.CHECK.grain for m in checks}
     rows = list(flags.iter_rows(named=True))
-    groups = _link(rows, grains, settings)
+    tree = money_tree(corpus)
+    groups = _link(rows, grains, settings, tree)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(rows)):
         members[groups.find(i)].append(i)
 
     def rank(i: int) -> tuple:
+        """The primary flag first: the largest amount (the outermost total of a shortfall),
+        then the most severe, then the first check in report order."""
         r = rows[i]
         return (
+            -round(abs(r["amount"]), 2) if r.get("amount") is not None else 1.0,
             -SEVERITY_RANK.get(r["severity"], 0),
             order.get(r["check_id"], 99),
             r["source_file"] or "",
@@ -198,7 +284,7 @@ def group_findings(
 
     findings: list[dict] = []
     seen_ids: dict[str, int] = defaultdict(int)
-    ordered = sorted(members.values(), key=lambda m: min(rank(i)[2:] for i in m))
+    ordered = sorted(members.values(), key=lambda m: min(rank(i)[3:] for i in m))
     finding_of = [""] * len(rows)
     for group in ordered:
         group.sort(key=rank)
@@ -222,7 +308,9 @@ def group_findings(
                 "finding_id": fid,
                 "check_id": primary["check_id"],
                 "category": primary["category"],
-                "severity": primary["severity"],
+                "severity": max(
+                    (rows[i]["severity"] for i in group), key=lambda s: SEVERITY_RANK.get(s, 0)
+                ),
                 "doc_id": primary["doc_id"],
                 "source_file": primary["source_file"],
                 "department": primary["department"],
@@ -264,10 +352,7 @@ def group_findings(
 def _count_amounts_once(findings: list[dict], corpus) -> None:
     """``amount_counted``: a money finding inside another money finding's total counts 0."""
     tree = money_tree(corpus)
-    nodes_at: dict[tuple, list] = defaultdict(list)
-    for node in tree.nodes:
-        for line in node.lines:
-            nodes_at[(node.doc_id, line)].append(node)
+    nodes_at = _nodes_at(tree)
     node_owner: dict[int, dict] = {}
     for f in findings:
         if f["category"] in MONEY:

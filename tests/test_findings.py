@@ -42,6 +42,9 @@ def _finding_of(run, file: str, check: str, line: int) -> str:
     [
         # 13,203.38 万元: low execution, idle balance, returned to the treasury
         [(F4, "E01", 21), (F4, "B01", 21), (F4, "B03", 21)],
+        # the same balance at other levels of aggregation: 部门项目支出 (also table 5's 合计),
+        # 公共项目支出, 部门整体支出 (all inside 单位整体支出规模)
+        [(F4, "E01", 21), (F4, "E01", 28), (F4, "B01", 29), (F4, "E01", 56)],
         # 各类激励奖励资金: 0% executed, all of its addition unspent, returned (line 279 says so)
         [(F4, "E01", 117), (F4, "B01", 117), (F4, "B02", 117), (F4, "B03", 279)],
         # 基本支出: spending above the 附件2 budget, and the budget stated twice differently
@@ -50,6 +53,9 @@ def _finding_of(run, file: str, check: str, line: int) -> str:
         [(F2, "V03", 128), (F2, "A04", 128)],
         # “完成及时性 ≤计划期” in five tables of one report, and copied there
         [(F3, "I01", 667), (F3, "I01", 674), (F3, "I01", 699), (F3, "T01", 667)],
+        # a two-row block copied from 年度目标2 to 目标3 and a project, and its vague values there
+        # (合规 / 依规: the project's copy differs by one character)
+        [(F3, "T01", 668), (F3, "T01", 669), (F3, "I01", 676), (F3, "I01", 720)],
         # one indicator row: vague, and answered with a bare 100%
         [(F2, "I01", 239), (F2, "I03", 239)],
     ],
@@ -62,6 +68,8 @@ def test_distinct_facts_stay_apart(run):
     assert _finding_of(run, F4, "V01", 21) != _finding_of(run, F4, "E01", 21)
     assert _finding_of(run, F4, "E01", 114) != _finding_of(run, F4, "E01", 117)
     assert _finding_of(run, F4, "E01", 161) != _finding_of(run, F4, "E01", 157)
+    # a project's own shortfall (a leaf) stays its own finding inside the department's balance
+    assert _finding_of(run, F4, "E01", 161) != _finding_of(run, F4, "E01", 21)
 
 
 def test_every_flag_belongs_to_one_listed_finding(run):
@@ -105,7 +113,12 @@ def test_explanations_are_attached(run):
 
     rs = one(F4, 161)  # 人社专项资金 23.68%: named in the problems section
     assert rs["explained"] and rs["explanation_line"] == 281 and "人社专项资金" in rs["explanation"]
-    parts = one(F4, 28)  # 部门项目支出: its low parts (防疫, 激励) are explained on line 279
+    # 部门项目支出 (inside the department's balance): its low parts 防疫, 激励 explained on line 279
+    parts = run.flags.filter(
+        (pl.col("source_file") == F4)
+        & (pl.col("check_id") == "E01")
+        & (pl.col("source_line") == 28)
+    ).row(0, named=True)
     assert parts["explained"] and parts["explanation_line"] == 279
     cut = one(F3, 451)  # 压减 in the row's own sentence: low, and worded as a cut
     assert cut["explained"] and cut["severity"] == "low" and "压减" in cut["message"]
@@ -164,6 +177,9 @@ def test_report_and_project_file_are_one_finding():
     e01 = result.flags.filter(pl.col("check_id") == "E01")
     assert e01.height == 2 and e01["finding_id"].n_unique() == 1
     assert result.findings.filter(pl.col("check_id") == "E01").height == 1
+    # the project file's missing indicators (V01, same row) are another fact
+    v01 = result.flags.filter(pl.col("check_id") == "V01")
+    assert not set(v01["finding_id"]) & set(e01["finding_id"])
 
 
 def test_shared_settings_tables_are_documented():
