@@ -22,16 +22,16 @@ def _expect():
 
 
 def _ready(page):
+    """Wait until Streamlit finished the run (not merely "not running yet")."""
     page.wait_for_selector('[data-testid="stMain"]')
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')"
-        "?.getAttribute('data-test-script-state') !== 'running'",
-        timeout=45_000,
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000
     )
 
 
 def _download(page, button: str) -> list[dict]:
-    with page.expect_download() as info:
+    _ready(page)
+    with page.expect_download(timeout=90_000) as info:
         page.get_by_role("button", name=button).click()
     raw = Path(info.value.path()).read_bytes()
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
