@@ -28,9 +28,10 @@ from loaders.narratives import paragraphs_to_narratives
 from loaders.prose import paragraph_to_lines
 from loaders.prose_figures import prose_figures
 from loaders.readers import SUPPORTED_SUFFIXES, Rendered, read
+from loaders.script import simplified_rendered
 from loaders.table_reading import classified_tables, read_tables
 
-LOADER_VERSION = "7"
+LOADER_VERSION = "8"
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "LoadedDoc", "load_bytes", "load_file", "load_paths"]
 
 
@@ -60,6 +61,7 @@ def rendered_to_doc(
     rendered: Rendered, source_file: str, doc_id: str, deadline: Deadline | None = None
 ) -> LoadedDoc:
     """Recognise everything in one report, read from any format into lines and blocks."""
+    rendered = simplified_rendered(rendered)
     lines, blocks = rendered.lines, rendered.blocks
     year = find_year(lines, source_file)
     tables = read_tables(blocks, year, cover_statement(lines), deadline)

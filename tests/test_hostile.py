@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import hostile  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+FIXTURES = Path(__file__).parent / "fixtures"
 _ROW_COLUMNS = ["table", "item", "budget", "actual", "balance", "rate_stated", "source_line"]
 
 
@@ -120,6 +121,25 @@ def test_other_encodings_give_the_same_rows(encode):
         assert [{k: r.get(k) for k in _ROW_COLUMNS} for r in copy.rows(frame)] == [
             {k: r.get(k) for k in _ROW_COLUMNS} for r in original.rows(frame)
         ]
+
+
+def test_a_traditional_big5_copy_gives_the_same_rows():
+    """Sample 003 written in traditional characters (OpenCC s2tw) and saved as Big5."""
+    original = load_bytes((SAMPLES / "003_d00643376496db49.txt").read_bytes(), "a.txt")
+    copy = load_bytes((FIXTURES / "encodings" / "003-big5.txt").read_bytes(), "a.txt")
+    assert copy.document["encoding"] == "big5hkscs" and copy.document["status"] == "ok"
+    assert copy.document["department"] == original.document["department"] == "武汉市江汉区工业企业服务中心"
+    assert "traditional-chinese" in [i["code"] for i in copy.issues]
+    assert len(copy.lines) == len(original.lines)
+    for frame in ("budget_lines", "indicators", "narratives", "accounts", "prose_figures"):
+        rows = copy.rows(frame)
+        assert rows, frame
+        strip = [{k: v for k, v in r.items() if k != "doc_id"} for r in rows]
+        assert strip == [{k: v for k, v in r.items() if k != "doc_id"} for r in original.rows(frame)]
+
+
+def test_simplified_text_is_never_converted(corpus):
+    assert "traditional-chinese" not in corpus.parse_issues["code"].to_list()
 
 
 def test_big5_reads_as_big5_not_gb18030_garbage():
