@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－＋", "0123456789.,%-+")
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
@@ -18,6 +19,10 @@ _NUMBER = re.compile(
 )
 _UNIT_SUFFIX = re.compile(r"(万元|元|人|个|%)$")
 _ZERO_MARKS = {"-", "—", "–", "－", "--", "——"}
+# A cell's text is looked at by several stages (blocks, classification, the recognisers, prose),
+# each asking for its clean or compact form or its number: each distinct string is normalised
+# once per process and the answer reused (the results are immutable).
+_MEMO = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Number:
     percent: bool
 
 
+@lru_cache(maxsize=_MEMO)
 def clean_text(raw: str | None) -> str:
     """Cell or line text without HTML residue, padding and repeated blanks."""
     if not raw:
@@ -35,6 +41,7 @@ def clean_text(raw: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=_MEMO)
 def compact(raw: str | None) -> str:
     """Text with every blank removed: for labels and keyword matching."""
     return _SPACES.sub("", clean_text(raw))
@@ -42,6 +49,11 @@ def compact(raw: str | None) -> str:
 
 def parse_number(raw: str | None, *, dash_is_zero: bool = True) -> Number | None:
     """The number a whole cell states, or None when the cell is not a number."""
+    return _parse_number(raw, dash_is_zero)
+
+
+@lru_cache(maxsize=_MEMO)
+def _parse_number(raw: str | None, dash_is_zero: bool) -> Number | None:
     text = compact(raw).translate(_FULL_WIDTH)
     if not text:
         return None
