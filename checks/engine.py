@@ -42,25 +42,82 @@ class CheckRun:
 
 def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) -> CheckRun:
     settings = settings or load_rules(rules, CHECKS)
+    return combine([check_part(corpus, settings)], corpus.documents)
+
+
+@dataclass
+class PartRun:
+    """What the checks give on one part of a corpus (a partition, or all of it)."""
+
+    flags: pl.DataFrame  # capped, placed, materiality applied, grouped (finding_id)
+    findings: pl.DataFrame
+    counts: dict[str, tuple[int, int, dict[str, int]]]  # check → applied, flagged, not applicable
+    money: pl.DataFrame  # department_money of the part's budget lines
+
+
+def check_part(corpus, settings: dict, given: dict[str, CheckResult] | None = None) -> PartRun:
+    """Every check on ``corpus``; a check in ``given`` (a corpus-wide one, run on the whole
+    corpus by the caller) contributes those flags instead of running here.
+
+    Everything here looks within a department and year (the flags of one fact are grouped,
+    materiality compares with the department's budget), so the parts of a corpus split by
+    region and year give, together, what the whole corpus gives (:mod:`checks.partitioned`).
+    """
+    given = given or {}
     flags: list[dict] = []
-    summary: list[dict] = []
+    counts: dict[str, tuple[int, int, dict[str, int]]] = {}
     for module in CHECKS:
         info = module.CHECK
-        try:
-            result = module.run(corpus, check_settings(settings, info))
-        except Exception as exc:  # a check that trips on odd input must not cost the others
-            log.exception("check %s failed", info.code)
-            result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
+        if info.code in given:
+            result = CheckResult(flags=list(given[info.code].flags))
+        else:
+            try:
+                result = module.run(corpus, check_settings(settings, info))
+            except Exception as exc:  # a check that trips on odd input must not cost the others
+                log.exception("check %s failed", info.code)
+                result = CheckResult(
+                    not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1}
+                )
         result.flags = capped(result.flags, info)
         for f in result.flags:
             f["source_place"] = _place_of(corpus, f.get("doc_id"), f.get("source_line"))
             f["threshold"] = f["threshold"] or ""
             f["related_lines"] = f["related_lines"] or ""
         flags.extend(result.flags)
-        share = len(result.flags) / result.applied if result.applied else 0.0
+        counts[info.code] = (result.applied, len(result.flags), dict(result.not_applicable))
+    frame = pl.DataFrame(flags, schema=FLAGS, orient="row") if flags else pl.DataFrame(schema=FLAGS)
+    frame = frame.unique("flag_id", keep="first", maintain_order=True)
+    frame = materiality.apply(frame, corpus, settings[materiality.NAME])
+    frame, findings = group_findings(frame, corpus, settings["findings"], CHECKS)
+    return PartRun(frame, findings, counts, department_money(corpus.budget_lines))
+
+
+def combine(
+    parts: list[PartRun],
+    documents: pl.DataFrame,
+    extra: dict[str, tuple[int, dict[str, int]]] | None = None,
+) -> CheckRun:
+    """One run from its parts: flags and findings sorted, coverage summed, departments ranked.
+
+    ``extra`` adds what a corpus-wide check counted once for the whole corpus (applied,
+    not applicable), its flags being in the parts.
+    """
+    extra = extra or {}
+    summary: list[dict] = []
+    for module in CHECKS:
+        info = module.CHECK
+        applied, n_flags = extra.get(info.code, (0, {}))[0], 0
+        not_applicable: dict[str, int] = dict(extra.get(info.code, (0, {}))[1])
+        for part in parts:
+            a, n, na = part.counts.get(info.code, (0, 0, {}))
+            applied += a
+            n_flags += n
+            for reason, count in na.items():
+                not_applicable[reason] = not_applicable.get(reason, 0) + count
+        share = n_flags / applied if applied else 0.0
         warning = (
             f"触发比例 {share:.0%}：阈值可能不适合本批报告"
-            if result.applied >= 4 and share > _FIRES_ON_MOST
+            if applied >= 4 and share > _FIRES_ON_MOST
             else ""
         )
         summary.append(
@@ -70,22 +127,25 @@ def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) 
                 "category": info.category,
                 "scope": info.scope,
                 "version": info.version,
-                "applied": result.applied,
-                "flagged": len(result.flags),
+                "applied": applied,
+                "flagged": n_flags,
                 "not_applicable": "；".join(
-                    f"{k} {v}" for k, v in result.not_applicable.items() if v
+                    f"{k} {v}"
+                    for k, v in sorted(not_applicable.items(), key=lambda kv: (-kv[1], kv[0]))
+                    if v
                 ),
                 "warning": warning,
             }
         )
-    frame = pl.DataFrame(flags, schema=FLAGS, orient="row") if flags else pl.DataFrame(schema=FLAGS)
-    frame = frame.unique("flag_id", keep="first", maintain_order=True)
-    frame = materiality.apply(frame, corpus, settings[materiality.NAME])
-    frame, findings = group_findings(frame, corpus, settings["findings"], CHECKS)
+    flags = pl.concat([p.flags for p in parts], how="vertical_relaxed") if parts else None
+    findings = pl.concat([p.findings for p in parts], how="vertical_relaxed") if parts else None
+    money = pl.concat([p.money for p in parts]) if parts else department_money(pl.DataFrame())
+    flags = flags if flags is not None else pl.DataFrame(schema=FLAGS)
+    findings = findings if findings is not None else pl.DataFrame(schema=FINDINGS)
     return CheckRun(
-        sort_flags(frame),
+        sort_flags(flags),
         pl.DataFrame(summary, schema=SUMMARY),
-        rank_departments(corpus, findings),
+        rank(documents, money, findings),
         sort_flags(findings),
     )
 
@@ -141,40 +201,53 @@ def _place_of(corpus, doc_id: str | None, line: int | None) -> str:
 
 
 def sort_flags(flags: pl.DataFrame) -> pl.DataFrame:
-    """Worst first: severity, then money involved, then place in the report."""
+    """Worst first: severity, then money involved, then place in the report (then the check
+    and the id, so that the order never depends on the order the flags were found in)."""
+    last = [c for c in ("check_id", "flag_id", "finding_id") if c in flags.columns]
     return (
         flags.with_columns(
             pl.col("severity").replace_strict(SEVERITY_RANK, default=0).alias("_rank")
         )
         .sort(
-            ["_rank", "amount", "source_file", "source_line"],
-            descending=[True, True, False, False],
+            ["_rank", "amount", "source_file", "source_line", *last],
+            descending=[True, True, False, False, *([False] * len(last))],
             nulls_last=True,
+            maintain_order=True,
         )
         .drop("_rank")
+    )
+
+
+MONEY_SCHEMA = {
+    "department": pl.String,
+    "year": pl.Int32,
+    "max_budget": pl.Float64,
+    "max_actual": pl.Float64,
+}
+
+
+def department_money(budget_lines: pl.DataFrame) -> pl.DataFrame:
+    """Largest budget and spending line per department and year (万元, no 决算 tables)."""
+    if budget_lines.is_empty():
+        return pl.DataFrame(schema=MONEY_SCHEMA)
+    return (
+        budget_lines.filter(pl.col("unit") == "万元", pl.col("table_kind") != "final_accounts")
+        .group_by("department", "year")
+        .agg(pl.col("budget").max().alias("max_budget"), pl.col("actual").max().alias("max_actual"))
+        .select(list(MONEY_SCHEMA))
     )
 
 
 def rank_departments(corpus, findings: pl.DataFrame) -> pl.DataFrame:
     """Risk score per department and year, counted in findings (one per fact): severity
     points plus the money involved, each amount counted once (log-scaled)."""
-    docs = corpus.documents.filter(pl.col("status") != "failed")
+    return rank(corpus.documents, department_money(corpus.budget_lines), findings)
+
+
+def rank(documents: pl.DataFrame, money: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
+    """:func:`rank_departments` from the documents and :func:`department_money`."""
+    docs = documents.filter(pl.col("status") != "failed")
     base = docs.group_by("department", "year").agg(pl.len().alias("documents"))
-    bl = corpus.budget_lines
-    money = (
-        bl.filter(pl.col("unit") == "万元", pl.col("table_kind") != "final_accounts")
-        .group_by("department", "year")
-        .agg(pl.col("budget").max().alias("max_budget"), pl.col("actual").max().alias("max_actual"))
-        if not bl.is_empty()
-        else pl.DataFrame(
-            schema={
-                "department": pl.String,
-                "year": pl.Int32,
-                "max_budget": pl.Float64,
-                "max_actual": pl.Float64,
-            }
-        )
-    )
     if "amount_counted" not in findings.columns:  # a bare flag list: every amount counts
         findings = findings.with_columns(pl.col("amount").abs().alias("amount_counted"))
     elif "within" in findings.columns:  # a finding whose container was left out counts itself
@@ -218,7 +291,11 @@ def rank_departments(corpus, findings: pl.DataFrame) -> pl.DataFrame:
             .round(1)
             .alias("risk_score")
         )
-        .sort(["risk_score", "high"], descending=True)
+        .sort(
+            ["risk_score", "high", "department", "year"],
+            descending=[True, True, False, False],
+            nulls_last=True,
+        )
         .with_row_index("rank", offset=1)
     )
     return out.select(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -36,11 +37,21 @@ def corpus_key(corpus, settings: dict) -> str:
     return digest.hexdigest()[:32]
 
 
-def cached_run_checks(corpus, rules: Path | None, folder: Path | None) -> CheckRun:
-    """``run_checks``, answered from ``folder`` when this corpus and these rules were checked."""
+def cached_run_checks(
+    corpus,
+    rules: Path | None,
+    folder: Path | None,
+    compute: Callable[[dict], CheckRun] | None = None,
+) -> CheckRun:
+    """``run_checks``, answered from ``folder`` when this corpus and these rules were checked.
+
+    ``corpus`` needs only its ``documents``; ``compute(settings)`` runs the checks when they
+    must run (default: :func:`run_checks` on ``corpus``; a scan passes the partitioned run).
+    """
     settings = load_rules(rules, CHECKS)
+    compute = compute or (lambda s: run_checks(corpus, settings=s))
     if folder is None:
-        return run_checks(corpus, settings=settings)
+        return compute(settings)
     key = corpus_key(corpus, settings)
     base = Path(folder) / "checks"
     names = ("flags", "summary", "departments", "findings")
@@ -50,7 +61,7 @@ def cached_run_checks(corpus, rules: Path | None, folder: Path | None) -> CheckR
             return CheckRun(*(pl.read_parquet(paths[n]) for n in names))
         except (OSError, pl.exceptions.PolarsError):
             pass  # unreadable: check again
-    run = run_checks(corpus, settings=settings)
+    run = compute(settings)
     try:
         base.mkdir(parents=True, exist_ok=True)
         for name, frame in (

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 from checks.base import CheckInfo, CheckResult, is_placeholder, make_flag
 from checks.near_duplicates import text_graph
 
+READS = ("narratives", "indicators")  # the tables a corpus-wide run hands this check
 CHECK = CheckInfo(
     code="T01",
     title="文字雷同（套话）",

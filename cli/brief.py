@@ -11,8 +11,9 @@ import polars as pl
 from briefing import build_docx
 from briefing.review_source import reviewed_inputs
 from checks.settings import RulesError
-from cli.main import _checks, _load, _reading_options, _report_failures
+from cli.main import _checks, _close, _load, _reading_options, _report_failures
 from cli.review import _database_options, _workspace
+from loaders.dataset import CorpusDataset
 from review.store import ReviewError
 
 
@@ -59,6 +60,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     except RulesError as exc:
         print(f"[规则错误] {exc}", file=sys.stderr)
         return 2
+    finally:
+        _close(args)
     _report_failures(corpus)
     pairs = corpus.documents.select("department", "year").drop_nulls("department")
     chosen = resolve(pairs, args.department, args.year)
@@ -66,6 +69,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
         print(f"[错误] {chosen}", file=sys.stderr)
         return 2
     department, year = chosen
+    if isinstance(corpus, CorpusDataset):  # the department's partition is all the brief reads
+        corpus = corpus.corpus([corpus.partition_of(department, year)])
     only = "confirmed" if args.only_confirmed else "open" if args.only_open else None
     try:
         inputs = reviewed_inputs(corpus, run, args.db, _workspace(args))

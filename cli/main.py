@@ -12,23 +12,37 @@ from checks.base import CATEGORIES, FLAG_COLUMNS, SEVERITY_RANK
 from checks.engine import CheckRun
 from checks.filters import filter_flags
 from checks.findings import FINDING_COLUMNS
+from checks.partitioned import run_partitioned
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
 from dashboard.export import write_csv
 from dashboard.labels import label
 from loaders import model
 from loaders.cache import ParseCache, default_cache_dir
+from loaders.dataset import CorpusDataset
+from loaders.executors import executor
 from loaders.limits import Limits
 from loaders.pipeline import LOADER_VERSION, Corpus, load_paths, printable_name
+from loaders.scan import scan_to_dataset
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
-def _write_tables(corpus: Corpus, out: Path) -> None:
-    """One CSV per frame of the model (documents.csv, budget_lines.csv, accounts.csv …)."""
+def _frame(source: Corpus | CorpusDataset, name: str):
+    """One whole frame, in file order, of an in-memory corpus or a scanned dataset."""
+    if isinstance(source, CorpusDataset):
+        return source.whole(name)
+    return source.frames[name]
+
+
+def _write_tables(source: Corpus | CorpusDataset, out: Path) -> None:
+    """One CSV per frame of the model (documents.csv, budget_lines.csv, accounts.csv …).
+
+    A dataset is written one frame at a time, so memory holds one frame, never the corpus.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    for name, frame in corpus.frames.items():
-        write_csv(model.csv_order(frame, name), out / f"{name}.csv")
+    for name in model.FRAMES:
+        write_csv(model.csv_order(_frame(source, name), name), out / f"{name}.csv")
 
 
 def _report_failures(corpus: Corpus) -> None:
@@ -37,23 +51,24 @@ def _report_failures(corpus: Corpus) -> None:
         print(f"[{label}] {row['source_file']}: {row['message']}", file=sys.stderr)
 
 
-def _load(args: argparse.Namespace) -> tuple[Corpus, list[Path]]:
+def _load(args: argparse.Namespace) -> tuple[Corpus | CorpusDataset, list[Path]]:
+    """The files read: a corpus in memory with ``--no-cache``, else the scanned dataset."""
     paths = [Path(p) for p in args.paths] or [SAMPLES]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"[失败] {printable_name(str(p))}: 路径不存在", file=sys.stderr)
-    cache = (
-        None
-        if args.no_cache
-        else ParseCache(Path(args.cache or default_cache_dir()), LOADER_VERSION)
-    )
+    present = [p for p in paths if p.exists()]
     workers = args.workers or os.cpu_count() or 1
-    corpus = load_paths(
-        [p for p in paths if p.exists()], Limits.from_env(), cache, workers, isolate=True
-    )
-    for problem in cache.problems if cache is not None else []:
+    if args.no_cache:
+        if args.executor != "local":
+            raise SystemExit("--executor ray 需要解析缓存（不能与 --no-cache 同用）")
+        return load_paths(present, Limits.from_env(), None, workers, isolate=True), missing
+    cache = ParseCache(Path(args.cache or default_cache_dir()), LOADER_VERSION)
+    args.run_on = executor(args.executor, args.address, workers)
+    dataset = scan_to_dataset(present, cache, Limits.from_env(), args.run_on)
+    for problem in cache.problems:
         print(f"[缓存] {problem}", file=sys.stderr)
-    return corpus, missing
+    return dataset, missing
 
 
 def _reading_options(command: argparse.ArgumentParser) -> None:
@@ -62,39 +77,64 @@ def _reading_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--no-cache", action="store_true", help="不读也不写解析缓存")
     command.add_argument("--workers", type=int, help="并行解析的进程数（默认 CPU 核数）")
+    command.add_argument(
+        "--executor",
+        choices=["local", "ray"],
+        default="local",
+        help="在哪里解析和检查：local（本机，默认）或 ray（Ray 集群，见 --address）",
+    )
+    command.add_argument(
+        "--address",
+        help="Ray 集群地址（ray start --head 打印的 主机:端口；auto：本机已启动的集群）",
+    )
 
 
-def _checks(corpus: Corpus, args: argparse.Namespace) -> CheckRun:
+def _checks(source: Corpus | CorpusDataset, args: argparse.Namespace) -> CheckRun:
     """The checks' results; with the parse cache on, unchanged input reuses the last results."""
     rules = Path(args.rules) if args.rules else None
     folder = None if args.no_cache else Path(args.cache or default_cache_dir())
-    return cached_run_checks(corpus, rules, folder)
+    if isinstance(source, CorpusDataset):
+        run_on = getattr(args, "run_on", None)
+        return cached_run_checks(
+            source, rules, folder, lambda settings: run_partitioned(source, settings, run_on)
+        )
+    return cached_run_checks(source, rules, folder)
+
+
+def _close(args: argparse.Namespace) -> None:
+    run_on = getattr(args, "run_on", None)
+    if run_on is not None:
+        run_on.close()
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        corpus, missing = _load(args)
-        run = _checks(corpus, args)
-    except RulesError as exc:
-        print(f"[规则错误] {exc}", file=sys.stderr)
-        return 2
+        try:
+            source, missing = _load(args)
+            run = _checks(source, args)
+        except RulesError as exc:
+            print(f"[规则错误] {exc}", file=sys.stderr)
+            return 2
+    finally:
+        _close(args)
     out = Path(args.out)
-    _write_tables(corpus, out)
+    _write_tables(source, out)
     write_csv(run.flags.select(FLAG_COLUMNS), out / "flags.csv")
     write_csv(run.findings.select(FINDING_COLUMNS), out / "findings.csv")
     write_csv(run.summary, out / "check_summary.csv")
     write_csv(run.departments, out / "departments.csv")
-    _report_failures(corpus)
+    _report_failures(source)
     for row in run.summary.filter(run.summary["warning"] != "").iter_rows(named=True):
         print(f"[提示] {row['check_id']} {row['title']}：{row['warning']}", file=sys.stderr)
-    docs = corpus.documents
+    docs = source.documents
     n_ok = docs.filter(docs["status"] == "ok").height
     n_failed = docs.filter(docs["status"] == "failed").height
+    rows = {name: _count(source, name) for name in model.ROW_FRAMES}
     print(
         f"读取 {docs.height} 个文件（正常 {n_ok}，部分 {docs.height - n_ok - n_failed}，失败 {n_failed}）；"
-        f"预算行 {corpus.budget_lines.height}，绩效指标 {corpus.indicators.height}，"
-        f"文字段落 {corpus.narratives.height}，解析问题 {corpus.parse_issues.height}"
+        f"预算行 {rows['budget_lines']}，绩效指标 {rows['indicators']}，"
+        f"文字段落 {rows['narratives']}，解析问题 {rows['parse_issues']}"
     )
     counts = run.findings["severity"].value_counts()
     by = dict(zip(counts["severity"], counts["count"], strict=True))
@@ -106,6 +146,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 1 if missing and docs.height == 0 else 0
 
 
+def _count(source: Corpus | CorpusDataset, name: str) -> int:
+    if isinstance(source, CorpusDataset):
+        return source.count(name)
+    return source.frames[name].height
+
+
 def cmd_flags(args: argparse.Namespace) -> int:
     try:
         corpus, missing = _load(args)
@@ -113,6 +159,8 @@ def cmd_flags(args: argparse.Namespace) -> int:
     except RulesError as exc:
         print(f"[规则错误] {exc}", file=sys.stderr)
         return 2
+    finally:
+        _close(args)
     _report_failures(corpus)
     source, noun = (run.findings, "个问题") if args.findings else (run.flags, "条疑点")
     flags = filter_flags(source, args.category, args.min_severity, args.department, args.year)

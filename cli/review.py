@@ -47,11 +47,15 @@ def _database_options(command: argparse.ArgumentParser) -> None:
 
 def _findings(args: argparse.Namespace, store: ReviewStore) -> pl.DataFrame:
     """The current flags of the given reports, keyed and with their decisions."""
-    from cli.main import _checks, _load, _report_failures
+    from cli.main import _checks, _close, _load, _report_failures
 
-    corpus, _missing = _load(args)
-    _report_failures(corpus)
-    return with_decisions(keyed(_checks(corpus, args).findings), store.decisions())
+    try:
+        corpus, _missing = _load(args)
+        _report_failures(corpus)
+        findings = _checks(corpus, args).findings
+    finally:
+        _close(args)
+    return with_decisions(keyed(findings), store.decisions())
 
 
 def with_review_columns(

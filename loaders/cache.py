@@ -39,13 +39,9 @@ from pathlib import Path
 import polars as pl
 
 from loaders import model
+from loaders.frames import TABLES, Frames, doc_frames
 
-LAYOUT = "2"  # bump when the folder layout changes
-TABLES = {
-    **{name: model.FRAMES[name] for name in model.ROW_FRAMES},
-    "texts": {"lines": pl.List(pl.String), "places": pl.List(pl.String)},
-    "documents": model.DOCUMENTS,
-}
+LAYOUT = "3"  # bump when the folder layout changes
 _MAX_SEGMENTS = 16
 _NOT_CACHED = {"unreadable"}  # failures of the disk, not of the file
 
@@ -154,19 +150,19 @@ class ParseCache:
             schema={"cache_key": pl.String, "current_file": pl.String},
         )
         documents = tables["documents"].unique("cache_key", keep="last", maintain_order=True)
-        documents = documents.join(names, on="cache_key")
+        documents = documents.join(names, on="cache_key", maintain_order="left")
         if documents.is_empty():
             return None, set()
         chosen = documents.select("cache_key", "segment", "current_file")
         found = set(documents["cache_key"].to_list())
 
         def renamed(table: str) -> pl.DataFrame:
-            frame = tables[table].join(chosen, on=["cache_key", "segment"])
+            frame = tables[table].join(chosen, on=["cache_key", "segment"], maintain_order="left")
             frame = frame.with_columns(pl.col("current_file").alias("source_file"))
             return frame.select(TABLES[table].keys())
 
         texts = tables["texts"].join(
-            documents.select("cache_key", "segment", "doc_id"), on=["cache_key", "segment"]
+            chosen.select("cache_key", "segment"), on=["cache_key", "segment"], maintain_order="left"
         )
         doc_ids, lines, places = (texts[c].to_list() for c in ("doc_id", "lines", "places"))
         cached = model.Corpus(
@@ -178,6 +174,59 @@ class ParseCache:
             **{name: renamed(name) for name in model.ROW_FRAMES},
         )
         return cached, found
+
+
+    # ---- reading lazily: a corpus larger than memory ---------------------------------------
+    def index(self, wanted: dict[str, str]) -> pl.DataFrame:
+        """The cached documents among ``{cache_key: source_file}``, one row per key.
+
+        Only the segments' documents tables are read; a segment any of whose files is
+        unreadable (truncated, damaged) is reported and left out, so its files are parsed
+        again. Columns: the document's, ``cache_key``, ``segment``, ``current_file``.
+        """
+        schema = {**TABLES["documents"], "cache_key": pl.String, "segment": pl.String}
+        empty = pl.DataFrame(schema={**schema, "current_file": pl.String})
+        if not wanted or not self.folder.is_dir():
+            return empty
+        self._bad = []
+        frames = []
+        with self._lock(exclusive=False):
+            for segment in self._segments():
+                try:
+                    for table in TABLES:
+                        if table != "documents":
+                            pl.read_parquet_schema(segment / f"{table}.parquet")
+                    frame = pl.read_parquet(segment / "documents.parquet")
+                    frames.append(frame.with_columns(pl.lit(segment.name).alias("segment")))
+                except (OSError, pl.exceptions.PolarsError) as exc:
+                    if segment.exists():
+                        self.problems.append(
+                            f"解析缓存片段 {segment.name} 无法读取（{type(exc).__name__}），"
+                            "已忽略，相关文件将重新解析"
+                        )
+                        self._bad.append(segment)
+        self._drop_bad()
+        if not frames:
+            return empty
+        names = pl.DataFrame(
+            {"cache_key": list(wanted), "current_file": list(wanted.values())},
+            schema={"cache_key": pl.String, "current_file": pl.String},
+        )
+        documents = pl.concat(frames, how="diagonal_relaxed").select(schema.keys())
+        documents = documents.unique("cache_key", keep="last", maintain_order=True)
+        return documents.join(names, on="cache_key", maintain_order="left")
+
+    def scan(self, table: str, chosen: pl.DataFrame) -> pl.LazyFrame:
+        """Rows of ``table`` for the ``chosen`` (cache_key, segment) pairs, lazily.
+
+        Every column of ``chosen`` besides the keys is joined on (``current_file``,
+        ``region``, ``year`` …), so the caller can rename and partition the rows.
+        """
+        segments = chosen["segment"].unique().sort().to_list()
+        if not segments:
+            return pl.LazyFrame(schema={**TABLES[table], **chosen.schema})
+        rows = _scan_segments(self.folder, segments, table)
+        return rows.join(chosen.lazy(), on=["cache_key", "segment"], maintain_order="left")
 
     # ---- writing ---------------------------------------------------------------------------
     def store(self, docs: list, keys: list[str]) -> list:
@@ -197,25 +246,57 @@ class ParseCache:
         ]
         if not rows:
             return docs
+        self.store_frames(doc_frames(rows))
+        return docs
+
+    def store_frames(self, frames: Frames, compact: bool = True) -> None:
+        """Add a batch of files, already framed and keyed, as one new segment.
+
+        Failures to read the disk are left out (they may pass). With ``compact`` off the
+        caller compacts once after its last batch (:meth:`compact_if_needed`).
+        """
+        documents = frames["documents"]
+        transient = (
+            frames["parse_issues"].filter(pl.col("code").is_in(list(_NOT_CACHED)))["cache_key"]
+            if not frames["parse_issues"].is_empty()
+            else pl.Series([], dtype=pl.String)
+        )
+        keep = documents.filter(
+            (pl.col("cache_key") != "")
+            & ((pl.col("status") != "failed") | ~pl.col("cache_key").is_in(transient.implode()))
+        )["cache_key"]
+        if keep.is_empty():
+            return
+        if keep.len() < documents.height:
+            frames = {t: f.filter(pl.col("cache_key").is_in(keep.implode())) for t, f in frames.items()}
         try:
             self._prune_old_versions()
-            frames = _frames(rows)
             with self._lock(exclusive=False):
                 self._write_segment(frames)
+            if compact:
+                self.compact_if_needed()
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            self.problems.append(f"解析缓存无法写入（{type(exc).__name__}: {exc}），不影响本次结果")
+
+    def compact_if_needed(self) -> None:
+        try:
             if len(self._segments()) > _MAX_SEGMENTS:
                 self._compact()
         except (OSError, pl.exceptions.PolarsError) as exc:
-            self.problems.append(f"解析缓存无法写入（{type(exc).__name__}: {exc}），不影响本次结果")
-        return docs
+            self.problems.append(f"解析缓存无法整理（{type(exc).__name__}: {exc}），不影响本次结果")
 
-    def _write_segment(self, frames: dict[str, pl.DataFrame]) -> Path:
+    def _write_segment(self, frames: dict[str, pl.DataFrame | pl.LazyFrame]) -> Path:
         """Write a complete segment under a temporary name, make it durable, then publish it."""
         name = f"seg-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
         temp = self.folder / f".tmp-{name}"
         temp.mkdir(parents=True)
         for table in TABLES:
             path = temp / f"{table}.parquet"
-            frames[table].write_parquet(path)
+            frame = frames[table]
+            if isinstance(frame, pl.LazyFrame):
+                frame.sink_parquet(path, engine="streaming")  # compaction: never all in memory
+            else:
+                frame.write_parquet(path)
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
         _fsync_dir(temp)
@@ -231,14 +312,25 @@ class ParseCache:
                 return
             self._clean_orphans()
             segments = self._segments()
-            tables = self._read_all()
+            self._bad = []
+            readable = []
+            for segment in segments:  # a damaged segment is dropped, its files parsed again
+                try:
+                    for table in TABLES:
+                        pl.read_parquet_schema(segment / f"{table}.parquet")
+                    readable.append(segment.name)
+                except (OSError, pl.exceptions.PolarsError):
+                    self._bad.append(segment)
+            documents = _scan_segments(self.folder, readable, "documents")
             chosen = (
-                tables["documents"]
+                documents.select("cache_key", "segment")
+                .collect()
                 .unique("cache_key", keep="last", maintain_order=True)
-                .select("cache_key", "segment")
             )
             frames = {
-                t: tables[t].join(chosen, on=["cache_key", "segment"]).drop("segment")
+                t: _scan_segments(self.folder, readable, t)
+                .join(chosen.lazy(), on=["cache_key", "segment"], maintain_order="left")
+                .drop("segment")
                 for t in TABLES
             }
             self._write_segment(frames)  # durable before anything old goes
@@ -283,23 +375,14 @@ def _transient(doc) -> bool:
     return any(i.get("code") in _NOT_CACHED for i in doc.issues)
 
 
-def _keyed(rows, name: str, schema: dict) -> pl.DataFrame:
-    records = [{**r, "cache_key": k} for k, d in rows for r in d.rows(name)]
-    return model.frame(records, {**schema, "cache_key": pl.String})
-
-
-def _frames(rows) -> dict[str, pl.DataFrame]:
-    return {
-        **{name: _keyed(rows, name, model.FRAMES[name]) for name in model.ROW_FRAMES},
-        "texts": pl.DataFrame(
-            {
-                "cache_key": [k for k, _ in rows],
-                "lines": [d.lines for _, d in rows],
-                "places": [d.places or [""] * len(d.lines) for _, d in rows],
-            },
-            schema={"cache_key": pl.String, **TABLES["texts"]},
-        ),
-        "documents": model.frame([d.document for _, d in rows], model.DOCUMENTS).with_columns(
-            pl.Series("cache_key", [k for k, _ in rows], pl.String)
-        ),
-    }
+def _scan_segments(folder: Path, segments: list[str], table: str) -> pl.LazyFrame:
+    """One table of the named segments, lazily, with the segment each row comes from."""
+    if not segments:
+        schema = {**TABLES[table], "cache_key": pl.String, "segment": pl.String}
+        return pl.LazyFrame(schema=schema)
+    paths = [str(folder / name / f"{table}.parquet") for name in segments]
+    return (
+        pl.scan_parquet(paths, include_file_paths="_path")
+        .with_columns(pl.col("_path").str.split("/").list.get(-2).alias("segment"))
+        .drop("_path")
+    )

@@ -49,6 +49,7 @@ class Job:
     name: str  # display name, the doc's source_file
     path: str | bytes | None = None
     data: bytes | None = None
+    framed: bool = False  # hand back polars frames (loaders.frames), not a LoadedDoc
 
 
 def _send(stream, obj) -> None:
@@ -84,6 +85,7 @@ def _serve(memory: int) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a library's print() must not corrupt the result stream
     inp = sys.stdin.buffer
+    from loaders.frames import framed
     from loaders.pipeline import failed_doc, load_bytes, load_file, validated
 
     while True:
@@ -96,11 +98,12 @@ def _serve(memory: int) -> None:
                 doc = load_bytes(job.data, job.name, limits)
             else:
                 doc = load_file(Path(os.fsdecode(job.path)), job.name, limits)
-            doc = validated(doc)
-            payload = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+            result = framed(doc) if job.framed else validated(doc)
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             doc = failed_doc(job.name, "", "out-of-memory", limit=human_size(memory))
-            payload = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+            result = framed(doc) if job.framed else doc
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         out.write(_HEADER.pack(len(payload)))
         out.write(payload)
         out.flush()
@@ -180,15 +183,35 @@ class _Worker:
                 stream.close()
 
 
+class Pool:
+    """Worker processes kept between calls of :func:`read_isolated` (a scan in batches)."""
+
+    def __init__(self, memory: int, size: int):
+        self.workers = [_Worker(memory) for _ in range(max(1, size))]
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def read_isolated(
     jobs: Sequence[Job],
     limits: Limits,
     workers: int = 1,
     progress: Callable[[int, int, str], None] | None = None,
+    pool: Pool | None = None,
 ) -> list:
     """LoadedDoc per job, in order, each read in a worker process with a deadline and memory cap.
 
-    ``progress(done, total, name)`` is called after each file (from a helper thread).
+    A job marked ``framed`` gets its file's frames (:func:`loaders.frames.framed`) instead,
+    also when the worker was killed or died. ``progress(done, total, name)`` is called after
+    each file (from a helper thread).
     """
     if not jobs:
         return []
@@ -199,24 +222,32 @@ def read_isolated(
     done = [0]
     lock = threading.Lock()
 
-    def run() -> None:
-        worker = _Worker(limits.max_memory)
+    def run(slot: int) -> None:
+        worker = pool.workers[slot] if pool is not None else _Worker(limits.max_memory)
         try:
             while True:
                 try:
                     index = todo.get_nowait()
                 except queue.Empty:
                     return
-                results[index] = worker.read(jobs[index], limits)
+                result = worker.read(jobs[index], limits)
+                if jobs[index].framed and not isinstance(result, dict):
+                    from loaders.frames import framed
+
+                    result = framed(result)  # the failure the parent noted for a killed worker
+                results[index] = result
                 with lock:
                     done[0] += 1
                     if progress is not None:
                         progress(done[0], len(jobs), jobs[index].name)
         finally:
-            worker.stop()
+            if pool is None:
+                worker.stop()
 
+    size = len(pool.workers) if pool is not None else workers
     threads = [
-        threading.Thread(target=run, daemon=True) for _ in range(max(1, min(workers, len(jobs))))
+        threading.Thread(target=run, args=(slot,), daemon=True)
+        for slot in range(max(1, min(size, len(jobs))))
     ]
     for thread in threads:
         thread.start()

@@ -1,0 +1,180 @@
+"""Where a scan's work runs: worker processes on this machine, or a Ray cluster.
+
+Two kinds of work are handed out: reading files (in batches; each batch comes back as
+polars frames, see :mod:`loaders.frames`) and functions over independent items (the checks
+of one partition of the corpus). Both executors give results in the order the work was
+given, so a scan writes the same dataset and the same flags whichever ran it.
+
+On Ray, the files' bytes travel with the work (the cluster's machines need not see the
+scanned folder), and each Ray worker reads its files through :mod:`loaders.worker` as here:
+a hostile file is killed at its deadline or memory cap on whichever machine reads it.
+The machines of the cluster need budget-audit installed with the ``cluster`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from loaders import frames as fr
+from loaders.limits import Limits
+
+Item = tuple[Path, str, str]  # file, display name, cache key
+BATCH = 256  # files per batch: bounded memory, and little overhead per batch
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class LocalExecutor:
+    """Files read by isolated worker processes on this machine; functions run in this process."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+
+    def parse(
+        self,
+        items: list[Item],
+        limits: Limits,
+        progress: Callable[[int, int, str], None] | None = None,
+        batch: int = BATCH,
+    ) -> Iterator[fr.Frames]:
+        from loaders.worker import Job, Pool, read_isolated
+
+        done = [0]
+
+        def counted(_done: int, _total: int, name: str) -> None:
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], len(items), name)
+
+        with Pool(limits.max_memory, min(self.workers, max(1, len(items)))) as pool:
+            for chunk in _batches(items, batch):
+                jobs = [Job(name, path=os.fsencode(path), framed=True) for path, name, _ in chunk]
+                results = read_isolated(jobs, limits, self.workers, counted, pool=pool)
+                yield fr.concat(
+                    [fr.with_key(r, key) for r, (_, _, key) in zip(results, chunk, strict=True)]
+                )
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            yield fn(item)
+
+    def close(self) -> None:
+        pass
+
+
+# ---- Ray ------------------------------------------------------------------------------------
+
+_RAY_POOL = None  # worker processes of one Ray worker, kept between its tasks
+
+
+def _ray_parse(named: list[tuple[str, bytes, str]], limits: Limits) -> fr.Frames:
+    """On a Ray worker: read one batch of files (name, bytes, key) in isolated processes."""
+    global _RAY_POOL
+    from loaders.worker import Job, Pool, read_isolated
+
+    if _RAY_POOL is None:
+        _RAY_POOL = Pool(limits.max_memory, 1)
+    jobs = [Job(name, data=data, framed=True) for name, data, _ in named]
+    results = read_isolated(jobs, limits, 1, pool=_RAY_POOL)
+    return fr.concat([fr.with_key(r, key) for r, (_, _, key) in zip(results, named, strict=True)])
+
+
+def _ray_call(fn: Callable[[Any], Any], item: Any) -> Any:
+    return fn(item)
+
+
+class RayExecutor:
+    """The same work as :class:`LocalExecutor`, spread over a Ray cluster's CPUs.
+
+    ``address`` is the cluster's (``ray start --head`` prints it; ``auto`` finds a cluster
+    started on this machine). At most two tasks per CPU are in flight, so the driver holds
+    a bounded number of batches.
+    """
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None):
+        import ray
+
+        self.ray = ray
+        self._started = not ray.is_initialized()
+        if self._started:
+            ray.init(
+                address=address,
+                include_dashboard=False,
+                log_to_driver=False,
+                configure_logging=False,
+            )
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.in_flight = max(2, 2 * cpus)
+        self._parse = ray.remote(num_cpus=1)(_ray_parse)
+        self._call = ray.remote(num_cpus=1)(_ray_call)
+
+    def _ordered(self, submit: Callable[[Any], Any], work: Iterable[Any]) -> Iterator[Any]:
+        """Results of ``submit`` over ``work`` in order, with a bounded number in flight."""
+        pending: deque = deque()
+        for piece in work:
+            pending.append(submit(piece))
+            if len(pending) >= self.in_flight:
+                yield self.ray.get(pending.popleft())
+        while pending:
+            yield self.ray.get(pending.popleft())
+
+    def parse(
+        self,
+        items: list[Item],
+        limits: Limits,
+        progress: Callable[[int, int, str], None] | None = None,
+        batch: int = BATCH,
+    ) -> Iterator[fr.Frames]:
+        done = 0
+        pending: deque = deque()
+
+        def finish(ref, named) -> fr.Frames:
+            nonlocal done
+            frames = self.ray.get(ref)
+            unreadable = [(path, name, key) for name, data, key, path in named if data is None]
+            if unreadable:  # the disk failed here: the same failure as a local read gives
+                frames = fr.concat([frames, *LocalExecutor(1).parse(unreadable, limits)])
+            done += len(named)
+            if progress is not None:
+                progress(done, len(items), named[-1][0])
+            return frames
+
+        for chunk in _batches(items, batch):
+            named = []
+            for path, name, key in chunk:
+                try:
+                    data = Path(path).read_bytes()
+                except OSError:
+                    data = None
+                named.append((name, data, key, path))
+            readable = [(n, d, k) for n, d, k, _ in named if d is not None]
+            pending.append((self._parse.remote(readable, limits), named))
+            if len(pending) >= self.in_flight:
+                yield finish(*pending.popleft())
+        while pending:
+            yield finish(*pending.popleft())
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        return self._ordered(lambda item: self._call.remote(fn, item), items)
+
+    def close(self) -> None:
+        if self._started:
+            self.ray.shutdown()
+
+
+def executor(name: str = "local", address: str | None = None, workers: int | None = None):
+    """The executor a scan asked for: ``local`` (default) or ``ray``."""
+    if name == "ray":
+        return RayExecutor(address)
+    return LocalExecutor(workers)

@@ -1,0 +1,119 @@
+"""The partitioned corpus dataset holds exactly what parsing gives, and the checks run on it
+partition by partition give what they give on the whole corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from checks.engine import run_checks
+from checks.partitioned import run_partitioned
+from checks.registry import CHECKS
+from checks.settings import load_rules
+from loaders import cache as cache_module
+from loaders import model
+from loaders.cache import ParseCache
+from loaders.dataset import NULL, CorpusDataset
+from loaders.executors import LocalExecutor
+from loaders.pipeline import LOADER_VERSION, load_paths
+from loaders.scan import scan_to_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in [*SAMPLES.glob("*.txt"), FORMATS / "003.docx", FORMATS / "002.xlsx"]:
+        shutil.copy(path, folder / path.name)
+    shutil.copy(SAMPLES / "002_ab28928a96ffb29a.txt", folder / "copy of 002.txt")  # same bytes
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def _same_corpus(a: model.Corpus, b: model.Corpus) -> None:
+    for name in model.FRAMES:
+        assert_frame_equal(a.frames[name], b.frames[name])
+    assert a.texts == b.texts and a.places == b.places
+
+
+def test_dataset_holds_what_parsing_gives(folder, tmp_path):
+    expected = load_paths([folder], cache=ParseCache(tmp_path / "plain", LOADER_VERSION))
+    cache = ParseCache(tmp_path / "cache", LOADER_VERSION)
+    cold = scan_to_dataset([folder], cache, executor=LocalExecutor(2))
+    _same_corpus(expected, cold.corpus())
+    warm = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
+    assert warm.root == cold.root
+    _same_corpus(expected, warm.corpus())
+
+
+def test_partitions_are_region_and_year_of_each_document(folder, tmp_path):
+    dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
+    docs = dataset.documents
+    assert len(dataset.partitions()) == docs.select("region", "year").unique().height >= 4
+    for region, year in dataset.partitions():
+        part = dataset.corpus([(region, year)])
+        assert part.documents.height
+        assert set(part.documents["region"].to_list()) == {region}
+        assert set(part.documents["year"].to_list()) == {year}
+        ids = set(part.documents["doc_id"].to_list())
+        assert set(part.budget_lines["doc_id"].to_list()) <= ids
+    failed = dataset.root / "parse_issues" / f"region={NULL}" / f"year={NULL}" / "data.parquet"
+    assert failed.exists()  # the empty file: no region, no year
+    reopened = CorpusDataset.open(dataset.root)
+    assert reopened is not None and reopened.documents.equals(docs)
+
+
+def test_batches_and_compaction_give_the_same_dataset(folder, tmp_path, monkeypatch):
+    one = scan_to_dataset([folder], ParseCache(tmp_path / "one", LOADER_VERSION))
+    monkeypatch.setattr(cache_module, "_MAX_SEGMENTS", 2)
+    small = LocalExecutor(2)
+    monkeypatch.setattr(
+        small,
+        "parse",
+        lambda items, limits, progress=None: LocalExecutor.parse(
+            small, items, limits, progress, batch=2
+        ),
+    )
+    cache = ParseCache(tmp_path / "many", LOADER_VERSION)
+    many = scan_to_dataset([folder], cache, executor=small)
+    assert len(cache._segments()) == 1  # five batches, compacted once at the end
+    _same_corpus(one.corpus(), many.corpus())
+
+
+def test_checks_by_partition_equal_checks_of_the_whole(folder, tmp_path):
+    dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
+    settings = load_rules(None, CHECKS)
+    whole = run_checks(dataset.corpus(), settings=settings)
+    parts = run_partitioned(dataset, settings)
+    assert whole.flags.height > 100
+    assert any(m.CHECK.scope == "corpus" for m in CHECKS)
+    assert whole.flags.filter(pl.col("check_id") == "T01").height  # corpus-wide flags included
+    for name in ("flags", "findings", "summary", "departments"):
+        assert_frame_equal(getattr(whole, name), getattr(parts, name))
+
+
+def test_scan_output_is_the_same_cold_warm_and_without_cache(folder, tmp_path):
+    from cli.main import main
+
+    outs = {}
+    for run, extra in (
+        ("cold", ["--cache", str(tmp_path / "c")]),
+        ("warm", ["--cache", str(tmp_path / "c")]),
+        ("plain", ["--no-cache"]),
+    ):
+        outs[run] = tmp_path / run
+        assert main(["scan", str(folder), "--out", str(outs[run]), *extra]) == 0
+    names = sorted(p.name for p in outs["cold"].glob("*.csv"))
+    assert len(names) == len(model.FRAMES) + 4
+    for name in names:
+        assert (outs["cold"] / name).read_bytes() == (outs["warm"] / name).read_bytes(), name
+    for name in ("flags.csv", "findings.csv", "check_summary.csv", "departments.csv"):
+        assert (outs["cold"] / name).read_bytes() == (outs["plain"] / name).read_bytes(), name
