@@ -4,7 +4,12 @@ A 1.20 万元 shortfall in a department of 85,578.49 万元 and a 7,850.38 万�
 the same severity. Money flags (execution, balance, consistency) whose amount is below
 ``min_amount`` 万元 *and* below ``min_share`` % of the department's budget are lowered to
 ``low``; the evidence says why. The department's budget is the largest budget line of its
-reports that also states spending (the report's own total).
+reports that also states spending (the report's own total), or for a 决算 / 预算 disclosure the
+总计 of its 收支总表, whichever is larger.
+
+The disclosure checks (D01–D11) rate their own findings with :func:`severity`: the same
+immaterial rule gives ``low``; ``high_share`` % of the department's total and more gives
+``high``; anything between is ``medium``.
 """
 
 from __future__ import annotations
@@ -18,32 +23,77 @@ TITLE = "重要性"
 DEFAULTS = {
     "min_amount": 10.0,
     "min_share": 1.0,
+    "high_share": 5.0,
     "categories": ["execution", "balance", "consistency"],
 }
 DOC = """资金类疑点（执行、结余、前后不一）的金额同时低于 `min_amount` 万元（默认 10）和部门预算的
 `min_share`%（默认 1%）时降为低，并在证据中注明。部门预算取该部门该年度报告中同时列出执行数的最大一笔预算
 （报告自己的合计）。例：长沙市工信局“派驻纪检监察组办公经费”结余 1.20 万元，占部门 85,578.49 万元的 0.001% → 低；
-同局“工发专项”结余 7,850.38 万元不受影响。"""
+同局“工发专项”结余 7,850.38 万元不受影响。决算 / 预算公开的检查（D 系列）按同一规则定低，涉及金额达到部门收支
+总计的 `high_share`%（默认 5%）为高，其余为中；公开文件的部门总额取收支总表的总计。"""
+
+
+def shared(settings: dict) -> dict:
+    """A check's ``[materiality]`` settings (the defaults when it was not given them)."""
+    return settings.get(NAME) or DEFAULTS
+
+
+def severity(amount: pl.Expr, settings: dict) -> pl.Expr:
+    """high / medium / low of a disclosure finding from ``amount`` (万元) and the department's
+    total (a ``dept_budget`` column): immaterial is low, ``high_share`` % and more is high."""
+    s = shared(settings)
+    share = amount.abs() / pl.col("dept_budget") * 100
+    known = pl.col("dept_budget").is_not_null() & (pl.col("dept_budget") > 0)
+    return (
+        pl.when(amount.is_null())
+        .then(pl.lit("medium"))
+        .when((amount.abs() < s["min_amount"]) & (~known | (share < s["min_share"])))
+        .then(pl.lit("low"))
+        .when(known & (share >= s["high_share"]))
+        .then(pl.lit("high"))
+        .otherwise(pl.lit("medium"))
+    )
 
 
 def department_budgets(corpus) -> pl.DataFrame:
-    """department, year → budget (万元): the largest budget line that also states spending."""
+    """department, year → budget (万元): the largest budget line that also states spending,
+    or the 总计 of a disclosure's 收支总表 (the larger)."""
     bl = corpus.budget_lines
     schema = {"department": pl.String, "year": pl.Int32, "dept_budget": pl.Float64}
-    if bl.is_empty():
-        return pl.DataFrame(schema=schema)
-    budget = pl.coalesce(
-        "budget", pl.col("budget_initial").fill_null(0) + pl.col("budget_adjustment").fill_null(0)
-    )
+    parts = [disclosure_totals(corpus)]
+    if not bl.is_empty():
+        budget = pl.coalesce(
+            "budget",
+            pl.col("budget_initial").fill_null(0) + pl.col("budget_adjustment").fill_null(0),
+        )
+        parts.append(
+            bl.filter(
+                pl.col("unit") == "万元",
+                pl.col("table_kind") != "final_accounts",
+                pl.col("actual").is_not_null(),
+            )
+            .group_by("department", "year")
+            .agg(budget.max().alias("dept_budget"))
+            .select(list(schema))
+        )
     return (
-        bl.filter(
-            pl.col("unit") == "万元",
-            pl.col("table_kind") != "final_accounts",
-            pl.col("actual").is_not_null(),
+        pl.concat([p.cast(schema) for p in parts])
+        .group_by("department", "year")
+        .agg(pl.col("dept_budget").max())
+    )
+
+
+def disclosure_totals(corpus) -> pl.DataFrame:
+    """department, year → the largest total a 收支总表 (决算 or 预算) prints: its 总计."""
+    acc = corpus.accounts
+    return (
+        acc.filter(
+            pl.col("table_kind").is_in(["fa_summary", "bu_summary"]),
+            pl.col("row_kind") == "total",
+            pl.col("unit_printed") != "%",
         )
         .group_by("department", "year")
-        .agg(budget.max().alias("dept_budget"))
-        .select(list(schema))
+        .agg(dept_budget=pl.col("amount").max())
     )
 
 

@@ -14,6 +14,9 @@ from checks import (
     c02_change_statements,
     c03_indicator_conflict,
     context,
+    d01_missing_tables,
+    d05_table_identities,
+    d06_table_chain,
     e01_low_execution,
     e02_overspending,
     findings,
@@ -51,6 +54,9 @@ CHECKS = [
     v01_missing_indicators,
     v03_evaluation_coverage,
     v04_missing_scores,
+    d01_missing_tables,
+    d05_table_identities,
+    d06_table_chain,
 ]
 BY_CODE = {c.CHECK.code: c for c in CHECKS}
 # shared settings tables ([context], [materiality], [findings]), each with NAME, DEFAULTS, DOC

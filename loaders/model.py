@@ -156,6 +156,27 @@ SANGONG = {
     "source_place": pl.String,
 }
 
+# Every standard 决算 / 预算 table the reader recognised, also the empty ones (which have no
+# `accounts` rows): completeness checks ask which tables a document prints and what an empty
+# one says about itself.
+DISCLOSURE_TABLES = {
+    "doc_id": pl.String,
+    "source_file": pl.String,
+    "department": pl.String,
+    "year": pl.Int32,
+    "statement": pl.String,  # 决算 / 预算
+    "table_kind": pl.String,  # fa_summary … bu_procurement
+    "table_code": pl.String,  # printed number, two digits (as in accounts)
+    "table_title": pl.String,
+    "table_id": pl.Int32,  # the accounts rows' table_id
+    "n_amounts": pl.Int32,  # amount cells read (accounts rows)
+    "n_nonzero": pl.Int32,  # of which not zero
+    "continued": pl.Boolean,  # the rest of a table begun on the page before
+    "note": pl.String,  # an empty table's printed note (本单位无…收支，此表为空), or ""
+    "source_line": pl.Int32,  # the table's first line
+    "source_place": pl.String,
+}
+
 PROSE_FIGURES = {
     "doc_id": pl.String,
     "source_file": pl.String,
@@ -192,6 +213,7 @@ FRAMES: dict[str, dict] = {
     "narratives": NARRATIVES,
     "accounts": ACCOUNTS,
     "sangong": SANGONG,
+    "disclosure_tables": DISCLOSURE_TABLES,
     "prose_figures": PROSE_FIGURES,
     "parse_issues": PARSE_ISSUES,
 }
@@ -269,6 +291,7 @@ class LoadedDoc:
     narratives: list[dict] = field(default_factory=list)
     accounts: list[dict] = field(default_factory=list)
     sangong: list[dict] = field(default_factory=list)
+    disclosure_tables: list[dict] = field(default_factory=list)
     prose_figures: list[dict] = field(default_factory=list)
     issues: list[dict] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)

@@ -118,7 +118,15 @@ def rendered_to_doc(
     }
     common = {"doc_id": doc_id, "source_file": source_file, "department": department, "year": year}
     places = rendered.places
-    frames = (budget_lines, indicators, narratives, figures, tables.accounts, tables.sangong)
+    frames = (
+        budget_lines,
+        indicators,
+        narratives,
+        figures,
+        tables.accounts,
+        tables.sangong,
+        tables.disclosure_tables,
+    )
     for rows in frames:
         for row in rows:
             row.update(common)
@@ -138,6 +146,7 @@ def rendered_to_doc(
         prose_figures=figures,
         accounts=tables.accounts,
         sangong=tables.sangong,
+        disclosure_tables=tables.disclosure_tables,
         issues=issues,
         lines=lines,
         places=places,

@@ -45,6 +45,7 @@ class Tables:
     issues: list[dict] = field(default_factory=list)
     departments: list[str] = field(default_factory=list)
     table_kinds: list[str] = field(default_factory=list)
+    disclosure_tables: list[dict] = field(default_factory=list)  # every standard table, empty too
     cells_numeric: int = 0
     cells_placed: int = 0
 
@@ -152,9 +153,13 @@ def read_tables(
                         note=f"（{note}）" if note else "",
                     )
                 )
+            out.disclosure_tables.append(_table_row(segment, table_id, rec, blocks, index, carried))
             previous = segment
     _number_from_contents(out.accounts, blocks)
     _number_unlabelled(out.accounts)
+    codes = {r["table_id"]: r["table_code"] for r in out.accounts}
+    for row in out.disclosure_tables:
+        row["table_code"] = row["table_code"] or codes.get(row["table_id"])
     return out
 
 
@@ -174,6 +179,24 @@ def _note_after(blocks: list[Block], index: int, rows) -> str:
         if _NOTE.search(text) and len(text) < 120 and not re.search("本表反映|必填", text):
             return text
     return ""
+
+
+def _table_row(
+    segment: Segment, table_id: int, rec, blocks: list[Block], index: int, carried
+) -> dict:
+    """One standard table as printed: its kind, number, title, how many amounts, its note."""
+    return {
+        "statement": segment.kind.statement,
+        "table_kind": segment.kind.kind,
+        "table_code": segment.code,
+        "table_title": compact(segment.title),
+        "table_id": table_id,
+        "n_amounts": len(rec.accounts),
+        "n_nonzero": sum(1 for r in rec.accounts if r.get("amount")),
+        "continued": carried is not None,
+        "note": _note_after(blocks, index, segment.grid.rows) if not rec.accounts else "",
+        "source_line": segment.grid.line,
+    }
 
 
 def _number_from_contents(accounts: list[dict], blocks: list[Block]) -> None:

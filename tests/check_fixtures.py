@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from loaders import model
 from loaders.blocks import text_to_blocks
-from loaders.pipeline import Corpus
+from loaders.pipeline import Corpus, text_to_doc
 from loaders.prose_figures import prose_figures
 
 DOC = {"doc_id": "d1", "source_file": "fixture.txt", "department": "测试局", "year": 2023}
@@ -93,6 +95,34 @@ def corpus(budget=(), indicators=(), narratives=(), texts=None, docs=None) -> Co
         parse_issues=model.frame([], model.PARSE_ISSUES),
         texts=texts or {},
     )
+
+
+SAMPLE_003 = Path(__file__).resolve().parents[1] / "data" / "samples" / "003_d00643376496db49.txt"
+
+
+def final_accounts_text() -> str:
+    """Sample 003's 部门决算 (tables and 情况说明), without its self-evaluation annex: the base
+    of the disclosure checks' fixtures (each plants one error in a copy)."""
+    lines = SAMPLE_003.read_text(encoding="utf-8").split("\n")
+    end = max(i for i, line in enumerate(lines) if line.startswith("第四部分"))
+    return "\n".join(lines[:end])
+
+
+def planted(*edits: tuple[str, str], text: str | None = None) -> str:
+    """``text`` (default: sample 003's 决算) with each (old, new) replaced exactly once."""
+    text = final_accounts_text() if text is None else text
+    for old, new in edits:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+        text = text.replace(old, new)
+    return text
+
+
+def loaded(*texts: str) -> Corpus:
+    """The corpus the loader reads from the given report texts (fixture_N.txt)."""
+    docs = [
+        text_to_doc(t, f"fixture_{i}.txt", f"f{i}", "utf-8") for i, t in enumerate(texts, start=1)
+    ]
+    return Corpus.from_docs(docs)
 
 
 LONG = "全面完成企业改制，筑牢稳定防线，保障信访维稳工作稳定持续向好，坚守安全底线，排除安全隐患。"
@@ -456,6 +486,29 @@ FIXTURES = {
             ]
         ),
         {"min_rows": 5},
+        0,
+    ),
+    "D01": (
+        loaded(
+            planted(
+                ("注：我单位无“政府性基金 ”预算支出。", ""),
+                ("2023年度国有资本经营预算财政拨款支出决算表", "2023年度国有资本经营支出情况"),
+            )
+        ),
+        loaded(final_accounts_text()),
+        {"empty_note": "栏次"},
+        1,
+    ),
+    "D05": (
+        loaded(planted(("总计\t31\t524.26\t总计", "总计\t31\t534.26\t总计"))),
+        loaded(final_accounts_text()),
+        {"min_difference": 20.0},
+        0,
+    ),
+    "D06": (
+        loaded(planted(("\t合计\t524.26\t524.26\t\t", "\t合计\t534.26\t534.26\t\t"))),
+        loaded(final_accounts_text()),
+        {"min_difference": 20.0},
         0,
     ),
 }

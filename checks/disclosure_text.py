@@ -1,0 +1,35 @@
+"""The displayed lines of disclosure documents as one polars frame (doc_id, line, text), for
+the checks that look for a heading, a title or a left-over template word."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from checks.disclosures import disclosure_docs
+
+LINES = {"doc_id": pl.String, "line": pl.Int32, "text": pl.String, "compact": pl.String}
+
+
+def lines_frame(corpus, docs: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every displayed line of the given documents (default: every disclosure document);
+    ``compact`` has blanks removed."""
+    ids = (docs if docs is not None else disclosure_docs(corpus))["doc_id"].to_list()
+    texts = [(d, corpus.texts.get(d) or []) for d in ids]
+    frame = pl.DataFrame(
+        {
+            "doc_id": [d for d, lines in texts for _ in lines],
+            "line": [i for _, lines in texts for i in range(1, len(lines) + 1)],
+            "text": [t for _, lines in texts for t in lines],
+        },
+        schema={"doc_id": pl.String, "line": pl.Int32, "text": pl.String},
+    )
+    return frame.with_columns(compact=pl.col("text").str.replace_all(r"[\s\u3000]", ""))
+
+
+def explanation_start(lines: pl.DataFrame) -> pl.DataFrame:
+    """doc_id → start: the first line of the 情况说明 / 编制说明 part (after the contents)."""
+    part = pl.col("compact").str.contains(
+        r"(决算|预算)(情况|编制)说明$|(决算|预算)(情况|编制)说明[（(]|^第[一二三四五]部分.{0,30}(情况|编制)说明"
+    )
+    body = lines.filter(part).sort("line").group_by("doc_id").agg(start=pl.col("line").last())
+    return body
