@@ -15,8 +15,11 @@ from checks import (
     c03_indicator_conflict,
     context,
     d01_missing_tables,
+    d03_template_left,
+    d04_year_mismatch,
     d05_table_identities,
     d06_table_chain,
+    d08_shares,
     e01_low_execution,
     e02_overspending,
     findings,
@@ -55,8 +58,11 @@ CHECKS = [
     v03_evaluation_coverage,
     v04_missing_scores,
     d01_missing_tables,
+    d03_template_left,
+    d04_year_mismatch,
     d05_table_identities,
     d06_table_chain,
+    d08_shares,
 ]
 BY_CODE = {c.CHECK.code: c for c in CHECKS}
 # shared settings tables ([context], [materiality], [findings]), each with NAME, DEFAULTS, DOC

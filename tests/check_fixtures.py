@@ -499,6 +499,39 @@ FIXTURES = {
         {"empty_note": "栏次"},
         1,
     ),
+    "D03": (
+        loaded(
+            planted(
+                (
+                    "相比，收、支总计各增加13.8万元，增长2.7%",
+                    "相比，收、支总计各增加13.8万元，增长（下降）2.7%",
+                )
+            )
+        ),
+        loaded(final_accounts_text()),
+        {"alternative": "不存在的词"},
+        0,
+    ),
+    "D04": (
+        loaded(
+            planted(
+                ("\n2023年度收入决算表\n", "\n2022年度收入决算表\n"),
+                (
+                    "2023年度收入合计524.26万元，与2022年相比",
+                    "2022年度收入合计524.26万元，与2021年相比",
+                ),
+            )
+        ),
+        loaded(final_accounts_text()),
+        {"max_per_document": 1},
+        1,
+    ),
+    "D08": (
+        loaded(planted(("占本年支出合计的100.0 %", "占本年支出合计的90.0 %"))),
+        loaded(final_accounts_text()),
+        {"minor_points": 20.0},
+        1,
+    ),
     "D05": (
         loaded(planted(("总计\t31\t524.26\t总计", "总计\t31\t534.26\t总计"))),
         loaded(final_accounts_text()),
