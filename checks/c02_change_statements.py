@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import polars as pl
 
+from checks import materiality
 from checks.base import CheckInfo, CheckResult, make_flag, rate_explained
 
 CHECK = CheckInfo(
@@ -14,15 +15,22 @@ CHECK = CheckInfo(
     explanation="同一个增减变化写成两个不同的增长率，或增长率与所列金额算不上，说明说明文字有误。",
     category="consistency",
     severity="medium",
-    version="2",
+    version="3",
     scope="row",
-    defaults={"max_statements": 50},
+    defaults={"max_statements": 50, "minor_points": 0.1},
+    uses=("materiality",),
     doc="""在正文数字（prose_figures）中找同一表述里的本年金额 X、比上年增减额 Y 与增减率 Z%
 （“X万元，比上年增长Y万元，增长Z%”，“较上年X万元减少Y万元，降低Z%”，增减可写在下一句）。
 以 (本年金额, 变化额) 为同一事实：两处所写的 Z 不同 → 中；Z 与 Y ÷ 上年金额 算不上（按四舍五入区间）→ 中。
 
 例：衡阳市国资委正文第 20 行“项目支出390.56万元，比上年增长242.65万元，增长164%”，附件6 第 1671 行同一句写
-“增长160%”；按金额应为 242.65 ÷ 147.91 = 164.05% → 第 1671 行为错。""",
+“增长160%”；按金额应为 242.65 ÷ 147.91 = 164.05% → 第 1671 行为错。
+
+方向：同一表述的增减额写“增加”而增减率写“下降”（或相反）→ 中。
+
+重要性：增长率只差不超过 `minor_points` 个百分点（默认 0.1，末位笔误，如江苏省政协办公厅 2018 年“增长 66.69%”
+而 2,233.13 ÷ 3,348.98 = 66.68%）的为低；其余按 [materiality]，涉及金额 = 增长率之差 × 上年数
+（江苏省人大常委会办公厅 2018 年“增长 1312.56%”应为 1212.56%，差 100 个百分点 × 128.43 万元 = 128.43 万元 → 中）。""",
 )
 _CURRENT = ("actual", "amount", "budget")  # the figure a change is of, in this order
 
@@ -33,6 +41,7 @@ def _statements(figures: pl.DataFrame) -> pl.DataFrame:
     key = ["doc_id", "clause_id"]
     pct = pf.filter((pl.col("what") == "change_pct") & (pl.col("unit") == "%")).select(
         *key,
+        pct_down=pl.col("direction") == "减少",
         pct=pl.col("value"),
         pct_dec=pl.col("decimals"),
         line=pl.col("source_line"),
@@ -100,6 +109,10 @@ def run(corpus, settings: dict) -> CheckResult:
                 )
             ]
             distinct = {s["pct"] for s in stmts}
+            opposed = [s for s in stmts if s["pct_down"] is not None and s["pct_down"] != s["down"]]
+            if opposed:
+                _direction_flag(result, docs[doc_id], opposed[0], amount, delta)
+                continue
             if not wrong and len(distinct) == 1:
                 continue
             target = wrong[0] if wrong else stmts[-1]
@@ -125,6 +138,43 @@ def run(corpus, settings: dict) -> CheckResult:
                         if s is not target
                     ),
                     key=f"{amount}-{delta}",
+                    amount=max(abs(s["pct"] - recomputed) for s in stmts) / 100 * base,
                 )
             )
+            gap = max(abs(s["pct"] - recomputed) for s in stmts)
+            result.flags[-1]["_minor"] = gap <= settings["minor_points"] and len(distinct) == 1
+    _rate_severity(result.flags, corpus, settings)
     return result
+
+
+def _direction_flag(result: CheckResult, doc: dict, s: dict, amount: float, delta: float) -> None:
+    said = ("减少", "增加") if s["down"] else ("增加", "减少")
+    result.flags.append(
+        make_flag(
+            CHECK,
+            {**doc, "source_line": s["line"]},
+            subject=f"增减方向 {delta:g} 万元",
+            message=f"第 {s['line']} 行增减额写“{said[0]}”{delta:g} 万元，增减率却写“{said[1]}”"
+            f" {s['pct']:g}%，方向相反。",
+            evidence=s["text"][:80],
+            key=f"direction-{amount}-{delta}",
+        )
+    )
+
+
+def _rate_severity(flags: list[dict], corpus, settings: dict) -> None:
+    """A rate off by a last-digit slip is low; otherwise the money the wrong rate implies, over the
+    department's total ([materiality])."""
+    if not flags:
+        return
+    budgets = materiality.department_budgets(corpus)
+    frame = pl.DataFrame(
+        [(i, f["department"], f["year"], f["amount"]) for i, f in enumerate(flags)],
+        schema={"i": pl.Int64, "department": pl.String, "year": pl.Int32, "amount": pl.Float64},
+        orient="row",
+    ).join(budgets, on=["department", "year"], how="left", nulls_equal=True)
+    graded = frame.with_columns(sev=materiality.severity(pl.col("amount"), settings)).sort("i")
+    for f, sev in zip(flags, graded["sev"], strict=True):
+        minor = f.pop("_minor", False)
+        if f["amount"] is not None:
+            f["severity"] = "low" if minor else sev

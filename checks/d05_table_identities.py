@@ -13,6 +13,7 @@ from checks.disclosures import (
     disclosure_docs,
     half_unit_expr,
     money,
+    sangong_of,
     severity_expr,
     to_flags,
 )
@@ -250,8 +251,10 @@ def _row_members(acc: pl.DataFrame) -> list[pl.DataFrame]:
 
 
 def _sangong_members(corpus, docs: pl.DataFrame) -> list[pl.DataFrame]:
-    sg = corpus.sangong.join(docs.select("doc_id"), on="doc_id", how="semi").with_columns(
-        unit_printed=pl.lit("万元"), table_title=pl.lit("“三公”经费表")
+    sg = (
+        sangong_of(corpus)
+        .join(docs.select("doc_id"), on="doc_id", how="semi")
+        .with_columns(unit_printed=pl.lit("万元"), table_title=pl.lit("“三公”经费表"))
     )
     group = pl.format("“三公”经费{}", pl.col("measure"))
     out = []

@@ -243,12 +243,12 @@ CHAIN = [
 _EMPTY_IS_ZERO = {"F07_exp": "fa_gov_fund", "F08_exp": "fa_state_capital"}
 
 
-def facts(corpus) -> pl.DataFrame:
+def facts(corpus, specs: dict[str, Fact] | None = None) -> pl.DataFrame:
     """doc_id, fact, amount, decimals, source_line, table_title: each fact once per document
     (the first printing when a table was read in pieces)."""
     acc = accounts_of(corpus).filter(pl.col("unit_printed") != "%")
     frames = []
-    for key, fact in FACTS.items():
+    for key, fact in (FACTS if specs is None else specs).items():
         rows = acc.filter(pl.col("table_kind").is_in(fact.kinds), fact.where).with_columns(
             dec=decimals_expr()
         )
@@ -290,6 +290,8 @@ def facts(corpus) -> pl.DataFrame:
             )
         frames.append(got.with_columns(fact=pl.lit(key)))
     out = pl.concat(frames, how="vertical_relaxed")
+    if specs is not None:
+        return out
     # an empty fund table (printed, no amount) states 0
     tables = corpus.disclosure_tables.join(
         disclosure_docs(corpus).select("doc_id"), on="doc_id", how="semi"

@@ -8,11 +8,13 @@ import polars as pl
 from checks.base import CheckInfo, CheckResult
 from checks.disclosures import (
     MONEY_WHAT,
+    accounts_of,
     count,
     department_totals,
     disclosure_docs,
     half_unit_expr,
     money,
+    sangong_of,
     severity_expr,
     to_flags,
 )
@@ -101,8 +103,10 @@ def shares(corpus) -> pl.DataFrame:
     s = s.join(parent, on=["doc_id", "parent_clause"], how="left")
     # a whole named by "占…的": 三公 from its table, totals from the 收支总表, else the text
     of_total = pl.col("of_total").fill_null("").str.replace_all(r"[“”\"\s]", "")
-    sg = corpus.sangong.filter(pl.col("category") == "合计").select(
-        "doc_id", "measure", sg_total="amount", sg_dec=pl.col("decimals").cast(pl.Int32)
+    sg = (
+        sangong_of(corpus)
+        .filter(pl.col("category") == "合计")
+        .select("doc_id", "measure", sg_total="amount", sg_dec=pl.col("decimals").cast(pl.Int32))
     )
     sg = sg.filter(pl.col("measure").is_in(["预算数", "决算数"])).unique(
         ["doc_id", "measure"], keep="first"
@@ -113,10 +117,17 @@ def shares(corpus) -> pl.DataFrame:
         .then(pl.lit("决算数"))
         .otherwise(pl.lit("预算数")),
     ).join(sg, on=["doc_id", "measure"], how="left")
-    acc = corpus.accounts.filter(
-        pl.col("table_kind").is_in(["fa_summary", "bu_summary"]), pl.col("row_kind") == "total"
-    ).select(
-        "doc_id", of=pl.col("item"), acc_total="amount", acc_dec=pl.col("decimals").cast(pl.Int32)
+    acc = (
+        accounts_of(corpus)
+        .filter(
+            pl.col("table_kind").is_in(["fa_summary", "bu_summary"]), pl.col("row_kind") == "total"
+        )
+        .select(
+            "doc_id",
+            of=pl.col("item"),
+            acc_total="amount",
+            acc_dec=pl.col("decimals").cast(pl.Int32),
+        )
     )
     s = s.join(acc.unique(["doc_id", "of"], keep="first"), on=["doc_id", "of"], how="left")
     # groups: shares of one whole (same parent clause, or the same named whole in one section)

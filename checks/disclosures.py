@@ -33,9 +33,46 @@ def disclosure_docs(corpus) -> pl.DataFrame:
     )
 
 
+# Parse issues that mean a table printed a figure the reader could not place: comparing such a
+# table would blame the document for the reader's gap (as A01 does).
+UNREAD = ("unplaced-figure", "no-row-label", "unsplit-figures", "unknown-column")
+
+
+def incomplete_tables(corpus) -> pl.DataFrame:
+    """doc_id, table_id, first, last: tables with a figure the reader could not place."""
+    spans = corpus.accounts.group_by("doc_id", "table_id").agg(
+        first=pl.col("source_line").min(), last=pl.col("source_line").max()
+    )
+    unread = corpus.parse_issues.filter(
+        pl.col("code").is_in(UNREAD), pl.col("source_line").is_not_null()
+    ).select("doc_id", line="source_line")
+    return (
+        spans.join(unread, on="doc_id")
+        .filter(pl.col("line").is_between(pl.col("first"), pl.col("last")))
+        .select("doc_id", "table_id", "first", "last")
+        .unique()
+    )
+
+
 def accounts_of(corpus) -> pl.DataFrame:
-    """The accounts rows of disclosure documents (never of a template)."""
-    return corpus.accounts.join(disclosure_docs(corpus).select("doc_id"), on="doc_id", how="semi")
+    """The accounts rows of disclosure documents (never of a template), without the tables the
+    reader could not read whole."""
+    return corpus.accounts.join(
+        disclosure_docs(corpus).select("doc_id"), on="doc_id", how="semi"
+    ).join(incomplete_tables(corpus), on=["doc_id", "table_id"], how="anti")
+
+
+def sangong_of(corpus) -> pl.DataFrame:
+    """The 三公 figures of disclosure documents, without those of a 三公 table read incompletely."""
+    bad = incomplete_tables(corpus)
+    sg = corpus.sangong.join(disclosure_docs(corpus).select("doc_id"), on="doc_id", how="semi")
+    hit = (
+        sg.join(bad, on="doc_id")
+        .filter(pl.col("source_line").is_between(pl.col("first"), pl.col("last")))
+        .select("doc_id", "source_line")
+        .unique()
+    )
+    return sg.join(hit, on=["doc_id", "source_line"], how="anti")
 
 
 def decimals_expr(prefix: str = "") -> pl.Expr:
@@ -49,16 +86,31 @@ def half_unit_expr(decimals: pl.Expr) -> pl.Expr:
     return pl.lit(0.5) * pl.lit(10.0).pow(-decimals.fill_null(2).cast(pl.Float64))
 
 
+def dept_key(column: str = "department") -> pl.Expr:
+    """A department's name as both its text file and its tables file print it (中共江苏省委办公厅
+    = 中国共产党江苏省委员会办公厅 = 江苏省委办公厅)."""
+    return (
+        pl.col(column)
+        .fill_null("")
+        .str.replace("^中国共产党", "中共")
+        .str.replace("委员会", "委")
+        .str.replace("^中共", "")
+    )
+
+
 def department_totals(corpus) -> pl.DataFrame:
-    """doc_id → dept_budget (万元): the department's total materiality measures against."""
+    """doc_id → dept_budget (万元): the department's total materiality measures against (found
+    under the department's other spelling too, when its text and tables are two files)."""
+    budgets = (
+        materiality.department_budgets(corpus)
+        .with_columns(dept_key=dept_key())
+        .group_by("dept_key", "year")
+        .agg(pl.col("dept_budget").max())
+    )
     return (
         disclosure_docs(corpus)
-        .join(
-            materiality.department_budgets(corpus),
-            on=["department", "year"],
-            how="left",
-            nulls_equal=True,
-        )
+        .with_columns(dept_key=dept_key())
+        .join(budgets, on=["dept_key", "year"], how="left", nulls_equal=True)
         .select("doc_id", "dept_budget")
     )
 

@@ -19,7 +19,11 @@ from checks import (
     d04_year_mismatch,
     d05_table_identities,
     d06_table_chain,
+    d07_text_vs_tables,
     d08_shares,
+    d09_final_vs_budget,
+    d10_counts_vs_money,
+    d11_prior_year,
     e01_low_execution,
     e02_overspending,
     findings,
@@ -62,7 +66,11 @@ CHECKS = [
     d04_year_mismatch,
     d05_table_identities,
     d06_table_chain,
+    d07_text_vs_tables,
     d08_shares,
+    d09_final_vs_budget,
+    d10_counts_vs_money,
+    d11_prior_year,
 ]
 BY_CODE = {c.CHECK.code: c for c in CHECKS}
 # shared settings tables ([context], [materiality], [findings]), each with NAME, DEFAULTS, DOC

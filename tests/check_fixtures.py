@@ -125,6 +125,10 @@ def loaded(*texts: str) -> Corpus:
     return Corpus.from_docs(docs)
 
 
+# two years of one department's 决算 (D11): 2023 restates the 2022 figure through its change
+YEAR_2022 = "武汉市测试中心2022年度部门决算\n\n部门：武汉市测试中心\n\n一、收入决算情况说明\n\n2022年度收入合计510.46万元，主要是财政拨款收入。"
+YEAR_2023 = "武汉市测试中心2023年度部门决算\n\n部门：武汉市测试中心\n\n一、收入决算情况说明\n\n2023年度收入合计524.26万元，与2022年相比，收入增加13.8万元，增长2.7%，主要原因是新增编制人员。"
+
 LONG = "全面完成企业改制，筑牢稳定防线，保障信访维稳工作稳定持续向好，坚守安全底线，排除安全隐患。"
 
 # code -> (positive corpus, negative corpus (each exclusion), settings override, flags expected with override)
@@ -531,6 +535,44 @@ FIXTURES = {
         loaded(final_accounts_text()),
         {"minor_points": 20.0},
         1,
+    ),
+    "D07": (
+        loaded(
+            planted(
+                (
+                    "2023年度一般公共预算财政拨款基本支出498.93万元",
+                    "2023年度一般公共预算财政拨款基本支出488.93万元",
+                )
+            )
+        ),
+        loaded(final_accounts_text()),
+        {"min_difference": 20.0},
+        0,
+    ),
+    "D09": (
+        loaded(
+            planted(
+                (
+                    "支出决算数大于年初预算数的主要原因是：新增编制人员，追加人员相关经费11.25",
+                    "支出决算数小于年初预算数的主要原因是：新增编制人员，追加人员相关经费11.25",
+                )
+            )
+        ),
+        loaded(final_accounts_text()),
+        {"less": "不存在的词"},
+        0,
+    ),
+    "D10": (
+        loaded(planted(("共涉及项目3个", "共涉及项目0个"))),
+        loaded(final_accounts_text()),
+        {"projects": "不存在的词"},
+        0,
+    ),
+    "D11": (
+        loaded(YEAR_2022, YEAR_2023.replace("增加13.8万元", "增加23.8万元")),
+        loaded(YEAR_2022, YEAR_2023),
+        {"bases": ["上年预算"]},
+        0,
     ),
     "D05": (
         loaded(planted(("总计\t31\t524.26\t总计", "总计\t31\t534.26\t总计"))),

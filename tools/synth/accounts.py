@@ -211,13 +211,25 @@ def change_text(statement: dict) -> str:
     return f"{head}{delta}万元，{rate_verb}{statement['pct']}%，主要是{statement['cause']}。"
 
 
+def _as_printed(statement: dict, yd: YearData, total: int) -> dict:
+    """The 收、支总计 change as the tables print it: a plant elsewhere (a mid-year cut) may have
+    moved this year's spending after the sentence was made; a planted wrong rate stays wrong."""
+    prior = yd.prior_basic + yd.prior_project
+    if statement["amount"] == total or prior <= 0:
+        return statement
+    right = A.pct(abs(statement["delta"]), prior)[:-1]
+    delta = total - prior
+    pct = A.pct(abs(delta), prior)[:-1] if statement["pct"] == right else statement["pct"]
+    return {**statement, "amount": total, "delta": delta, "pct": pct}
+
+
 def _explanations(d: Doc, yd: YearData, tree, total, basic, project, override: dict) -> None:
     year = yd.year
     budget = sum(c.budget for c in tree)
     d.para("一、收入支出决算总体情况说明")
     for statement in yd.change_statements:
         if statement["where"] == "final":
-            d.para(change_text(statement), key=("change", statement["id"]))
+            d.para(change_text(_as_printed(statement, yd, total)), key=("change", statement["id"]))
     d.para("二、收入决算情况说明")
     d.para(
         f"{year}年度收入合计{A.yuan(total, trim=True)}万元，其中：财政拨款收入"
