@@ -87,6 +87,7 @@ class CheckResult:
     flags: list[dict] = field(default_factory=list)
     applied: int = 0  # rows (or groups) the check could be applied to
     not_applicable: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    documents: int | None = None  # documents the check was applied to (where it counts them)
 
 
 def flag_id(*parts: object) -> str:

@@ -143,6 +143,7 @@ def run(corpus, settings: dict) -> CheckResult:
             )
             gap = max(abs(s["pct"] - recomputed) for s in stmts)
             result.flags[-1]["_minor"] = gap <= settings["minor_points"] and len(distinct) == 1
+    result.documents = len(by_doc)
     _rate_severity(result.flags, corpus, settings)
     return result
 

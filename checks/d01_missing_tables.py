@@ -161,6 +161,7 @@ def run(corpus, settings: dict) -> CheckResult:
     )
     g = g.filter(~few)
     result.applied = g.height
+    result.documents = int(g["doc_id"].list.len().sum())
     wanted = g.with_columns(
         expected=pl.struct("statement", "kinds").map_elements(
             lambda s: expected_kinds(s["statement"], s["kinds"]), return_dtype=pl.List(pl.String)

@@ -38,7 +38,7 @@ def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     docs = disclosure_docs(corpus)
     lines = lines_frame(corpus, docs).filter(~pl.col("text").str.contains("\t"))  # prose only
-    result.applied = docs.height
+    result.applied = result.documents = docs.height
     c = pl.col("compact")
     # a sentence may run on to the next displayed line (a PDF line wrap): look at both
     nxt = pl.col("compact").shift(-1).over("doc_id").fill_null("")

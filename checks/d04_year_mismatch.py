@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from checks.base import CheckInfo, CheckResult
+from checks.disclosure_text import lines_frame
 from checks.disclosures import count, disclosure_docs, to_flags
 
 CHECK = CheckInfo(
@@ -37,22 +38,32 @@ def run(corpus, settings: dict) -> CheckResult:
     titled = tables.with_columns(
         said=pl.col("table_title").str.extract(_YEAR, 1).cast(pl.Int32, strict=False)
     ).filter(pl.col("said").is_not_null())
-    wrong_titles = (
-        titled.filter(pl.col("said") != pl.col("doc_year"))
-        .unique(["doc_id", "table_title"], keep="first")
-        .select(
-            "doc_id",
-            source_line="source_line",
-            subject=pl.format("表题年度 {}", pl.col("said")),
-            message=pl.format(
-                "表题“{}”写 {} 年，文件是 {} 年的。",
-                pl.col("table_title"),
-                pl.col("said"),
-                pl.col("doc_year"),
-            ),
-            evidence=pl.col("table_title"),
-            key=pl.format("title-{}", pl.col("table_title")),
+    # cite the title's own line: the nearest line above the table's first row that prints it
+    lines = lines_frame(corpus, docs).select("doc_id", title_line="line", compact="compact")
+    wrong = titled.filter(pl.col("said") != pl.col("doc_year")).unique(
+        ["doc_id", "table_title"], keep="first"
+    )
+    at = (
+        wrong.join(lines, on="doc_id")
+        .filter(
+            pl.col("title_line").is_between(pl.col("source_line") - 12, pl.col("source_line")),
+            pl.col("compact").str.contains(pl.col("table_title"), literal=True),
         )
+        .group_by("doc_id", "table_title")
+        .agg(pl.col("title_line").max())
+    )
+    wrong_titles = wrong.join(at, on=["doc_id", "table_title"], how="left").select(
+        "doc_id",
+        source_line=pl.coalesce("title_line", "source_line"),
+        subject=pl.format("表题年度 {}", pl.col("said")),
+        message=pl.format(
+            "表题“{}”写 {} 年，文件是 {} 年的。",
+            pl.col("table_title"),
+            pl.col("said"),
+            pl.col("doc_year"),
+        ),
+        evidence=pl.col("table_title"),
+        key=pl.format("title-{}", pl.col("table_title")),
     )
     pf = corpus.prose_figures.join(docs.select("doc_id", doc_year="year"), on="doc_id")
     sentences = (
@@ -86,6 +97,7 @@ def run(corpus, settings: dict) -> CheckResult:
         )
     )
     result.applied = titled.height + pf.select("doc_id", "sentence").unique().height
+    result.documents = docs.height
     findings = pl.concat([wrong_titles, sentences]).sort("doc_id", "source_line")
     ranked = findings.with_columns(n=pl.int_range(pl.len()).over("doc_id"))
     count(

@@ -341,6 +341,7 @@ def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     ids = identities(corpus)
     result.applied = ids.height
+    result.documents = ids["doc_id"].n_unique()
     count(
         result,
         "没有可比较的公开表",

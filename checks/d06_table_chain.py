@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from checks.base import CheckInfo, CheckResult
+from checks.disclosure_text import lines_frame
 from checks.disclosures import (
     accounts_of,
     count,
     decimals_expr,
     department_totals,
+    dept_key,
     disclosure_docs,
     half_unit_expr,
     money,
@@ -42,7 +44,8 @@ CHECK = CheckInfo(
 
 两数按较粗一方的末位单位比较（两位小数差 0.01 以上才报），差额还须超过 `min_difference`。例：江苏省政协
 办公厅 2017 年预算公开表 10 表机关运行经费合计 3,348.98 万元，而 09 表一般公共预算基本支出的公用经费（302
-商品和服务支出）只有 1,131.92 万元 → 报。表内恒等关系见 D05，同一科目在两表中的数见 C01。严重程度按 [materiality]：涉及金额（差额）低于 `min_amount` 万元且低于部门收支总计的 `min_share`% 为低，达到 `high_share`% 为高，其余为中。""",
+商品和服务支出）只有 1,131.92 万元 → 报。同一部门同一年度的说明写明机关运行经费“统计口径”调整的（江苏 2017 年
+把专项中的运行经费也计入），疑点带上这句说明（`explained`），降为低。表内恒等关系见 D05，同一科目在两表中的数见 C01。严重程度按 [materiality]：涉及金额（差额）低于 `min_amount` 万元且低于部门收支总计的 `min_share`% 为低，达到 `high_share`% 为高，其余为中。""",
 )
 
 
@@ -340,10 +343,54 @@ def pairs(corpus) -> pl.DataFrame:
     )
 
 
+def _with_caliber_notes(corpus, bad: pl.DataFrame) -> pl.DataFrame:
+    """A "<=" link the department's text explains by a change of 口径 (江苏 2017: 机关运行经费
+    counted project money too) keeps its flag, explained, one step lower (as E01 does)."""
+    docs = disclosure_docs(corpus).with_columns(dept_key=dept_key())
+    lines = lines_frame(corpus, docs).with_columns(
+        window=pl.concat_str(
+            [pl.col("compact").shift(k).over("doc_id").fill_null("") for k in (3, 2, 1, 0, -1, -2)]
+        )
+    )
+    notes = (
+        lines.filter(
+            pl.col("compact").str.contains("口径"), pl.col("window").str.contains("机关运行经费")
+        )
+        .join(docs.select("doc_id", "dept_key", "year", "source_file"), on="doc_id")
+        .sort("line")
+        .group_by("dept_key", "year")
+        .agg(
+            explanation=pl.format(
+                "{}（{} 第{}行）",
+                pl.col("text").str.strip_chars(),
+                pl.col("source_file"),
+                pl.col("line"),
+            ).first(),
+            explanation_line=pl.col("line").first(),
+            note_doc=pl.col("doc_id").first(),
+        )
+    )
+    keyed = bad.join(docs.select("doc_id", "dept_key", "year"), on="doc_id", how="left")
+    out = keyed.join(notes, on=["dept_key", "year"], how="left")
+    return out.with_columns(
+        explanation=pl.when((pl.col("relation") != "=") & pl.col("left").str.starts_with("B11"))
+        .then(pl.col("explanation"))
+        .otherwise(None),
+        explanation_line=pl.when(
+            (pl.col("relation") != "=")
+            & pl.col("left").str.starts_with("B11")
+            & (pl.col("note_doc") == pl.col("doc_id"))
+        )
+        .then(pl.col("explanation_line"))
+        .otherwise(None),
+    )
+
+
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     p = pairs(corpus)
     result.applied = p.height
+    result.documents = p["doc_id"].n_unique()
     count(
         result,
         "文件中没有可衔接的两张公开表",
@@ -355,6 +402,7 @@ def run(corpus, settings: dict) -> CheckResult:
         .then(pl.col("diff").abs() > margin)
         .otherwise(pl.col("diff") > margin)
     ).join(department_totals(corpus), on="doc_id", how="left")
+    bad = _with_caliber_notes(corpus, bad)
     left = pl.col("left").replace_strict({k: f.name for k, f in FACTS.items()})
     right = pl.col("right").replace_strict({k: f.name for k, f in FACTS.items()})
     findings = bad.with_columns(
@@ -393,14 +441,18 @@ def run(corpus, settings: dict) -> CheckResult:
             pl.col("tolerance").round(3),
         ),
         # "<=" links compare two definitions (机关运行经费 within 公用经费): at most medium
-        severity=pl.when(
-            (pl.col("relation") != "=") & (severity_expr(pl.col("diff"), settings) == "high")
-        )
+        # a "<=" link compares two definitions (机关运行经费 within 公用经费): at most medium, and
+        # low when the department's text explains the changed 口径
+        severity=pl.when(pl.col("explanation").is_not_null())
+        .then(pl.lit("low"))
+        .when((pl.col("relation") != "=") & (severity_expr(pl.col("diff"), settings) == "high"))
         .then(pl.lit("medium"))
         .otherwise(severity_expr(pl.col("diff"), settings)),
         amount=pl.col("diff").abs(),
         threshold=pl.format("差额 > {}", pl.col("tolerance").round(3)),
         related_at=pl.col("source_line_r").cast(pl.String),
+        explanation=pl.col("explanation"),
+        explanation_line=pl.col("explanation_line"),
         key=pl.format("{}-{}", pl.col("left"), pl.col("right")),
     )
     result.flags = to_flags(CHECK, findings, corpus)

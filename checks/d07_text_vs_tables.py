@@ -390,11 +390,18 @@ def _headings(corpus, min_difference: float = 0.0) -> tuple[pl.DataFrame, int]:
     return bad, pairs.height
 
 
+def candidates_docs(corpus) -> int:
+    """Documents with at least one text figure compared with a table."""
+    c = candidates(corpus)
+    return c["doc_id"].n_unique() if not c.is_empty() else 0
+
+
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     totals = department_totals(corpus)
     bad, applied = _mismatches(corpus, settings["min_difference"])
     result.applied = applied
+    result.documents = candidates_docs(corpus)
     unmatched = text_figures(corpus).height - applied
     count(result, "正文数字的主语在表中找不到对应的数（不比较）", unmatched)
     findings = []

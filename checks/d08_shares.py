@@ -187,6 +187,7 @@ def run(corpus, settings: dict) -> CheckResult:
         ),
     )
     result.applied = s.height
+    result.documents = s["doc_id"].n_unique()
     groups = s.group_by(_GROUP).agg(
         n=pl.len(),
         bad=(~pl.col("ok")).sum(),

@@ -108,6 +108,7 @@ def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     c = clauses(corpus)
     result.applied = c.height
+    result.documents = c["doc_id"].n_unique()
     count(
         result,
         "预算文件（没有决算与预算的比较）",

@@ -154,5 +154,8 @@ def run(corpus, settings: dict) -> CheckResult:
             key=pl.lit("projects"),
         )
     )
+    result.documents = pl.concat([car_pairs.select("doc_id"), none.select("doc_id")])[
+        "doc_id"
+    ].n_unique()
     result.flags = to_flags(CHECK, pl.concat(findings, how="diagonal_relaxed"), corpus)
     return result

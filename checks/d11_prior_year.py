@@ -157,6 +157,7 @@ def run(corpus, settings: dict) -> CheckResult:
         sentence=pl.col("sentence").first(),
     )
     result.applied = per.height
+    result.documents = per["doc_id"].n_unique()
     files = corpus.documents.select(last_doc="doc_id", last_file="source_file")
     bad = (
         per.filter(~pl.col("ok"))

@@ -136,6 +136,8 @@ FINDING_COLUMNS = (
     "threshold",
     "related_at",
     "key",
+    "explanation",
+    "explanation_line",
 )
 
 
@@ -152,24 +154,27 @@ def to_flags(check: CheckInfo, findings: pl.DataFrame, corpus) -> list[dict]:
     rows = findings.select(FINDING_COLUMNS).join(docs, on="doc_id", how="left")
     out = []
     for r in rows.iter_rows(named=True):  # findings only: a handful per document
-        out.append(
-            make_flag(
-                check,
-                r,
-                subject=r["subject"],
-                message=r["message"],
-                evidence=r["evidence"] or "",
-                severity=r["severity"] or check.severity,
-                amount=r["amount"],
-                threshold=r["threshold"] or "",
-                related="; ".join(
-                    f"{r['source_file']}:{line}"
-                    for line in str(r["related_at"] or "").split("、")
-                    if line and line != str(r["source_line"])
-                ),
-                key=str(r["key"] or ""),
-            )
+        flag = make_flag(
+            check,
+            r,
+            subject=r["subject"],
+            message=r["message"],
+            evidence=r["evidence"] or "",
+            severity=r["severity"] or check.severity,
+            amount=r["amount"],
+            threshold=r["threshold"] or "",
+            related="; ".join(
+                f"{r['source_file']}:{line}"
+                for line in str(r["related_at"] or "").split("、")
+                if line and line != str(r["source_line"])
+            ),
+            key=str(r["key"] or ""),
         )
+        if r["explanation"]:  # the reason the document gives (checks.base.explain_fields)
+            flag.update(
+                explained=True, explanation=r["explanation"], explanation_line=r["explanation_line"]
+            )
+        out.append(flag)
     return out
 
 

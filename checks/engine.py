@@ -21,6 +21,7 @@ SUMMARY = {
     "scope": pl.String,
     "version": pl.String,
     "applied": pl.Int64,
+    "documents": pl.Int64,  # documents applied to, where the check counts them (D checks, C02)
     "flagged": pl.Int64,
     "not_applicable": pl.String,
     "warning": pl.String,
@@ -84,7 +85,12 @@ def check_part(corpus, settings: dict, given: dict[str, CheckResult] | None = No
             f["threshold"] = f["threshold"] or ""
             f["related_lines"] = f["related_lines"] or ""
         flags.extend(result.flags)
-        counts[info.code] = (result.applied, len(result.flags), dict(result.not_applicable))
+        counts[info.code] = (
+            result.applied,
+            len(result.flags),
+            dict(result.not_applicable),
+            result.documents or 0,
+        )
     frame = pl.DataFrame(flags, schema=FLAGS, orient="row") if flags else pl.DataFrame(schema=FLAGS)
     frame = frame.unique("flag_id", keep="first", maintain_order=True)
     frame = materiality.apply(frame, corpus, settings[materiality.NAME])
@@ -95,7 +101,7 @@ def check_part(corpus, settings: dict, given: dict[str, CheckResult] | None = No
 def combine(
     parts: list[PartRun],
     documents: pl.DataFrame,
-    extra: dict[str, tuple[int, dict[str, int]]] | None = None,
+    extra: dict[str, tuple[int, dict[str, int], int]] | None = None,
 ) -> CheckRun:
     """One run from its parts: flags and findings sorted, coverage summed, departments ranked.
 
@@ -106,12 +112,14 @@ def combine(
     summary: list[dict] = []
     for module in CHECKS:
         info = module.CHECK
-        applied, n_flags = extra.get(info.code, (0, {}))[0], 0
-        not_applicable: dict[str, int] = dict(extra.get(info.code, (0, {}))[1])
+        wide = extra.get(info.code, (0, {}, 0))
+        applied, n_flags, documents = wide[0], 0, (wide[2] if len(wide) > 2 else 0)
+        not_applicable: dict[str, int] = dict(wide[1])
         for part in parts:
-            a, n, na = part.counts.get(info.code, (0, 0, {}))
+            a, n, na, *d = part.counts.get(info.code, (0, 0, {}, 0))
             applied += a
             n_flags += n
+            documents += d[0] if d else 0  # partitions hold disjoint documents
             for reason, count in na.items():
                 not_applicable[reason] = not_applicable.get(reason, 0) + count
         share = n_flags / applied if applied else 0.0
@@ -128,6 +136,7 @@ def combine(
                 "scope": info.scope,
                 "version": info.version,
                 "applied": applied,
+                "documents": documents or None,
                 "flagged": n_flags,
                 "not_applicable": "；".join(
                     f"{k} {v}"

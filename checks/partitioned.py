@@ -42,7 +42,7 @@ def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
     wide = _wide_corpus(dataset, reads)
     part_of = dict(dataset.documents.select("doc_id", pl.struct("region", "year")).iter_rows())
     given: dict[tuple, dict[str, CheckResult]] = {}
-    counted: dict[str, tuple[int, dict[str, int]]] = {}
+    counted: dict[str, tuple[int, dict[str, int], int]] = {}
     for module in modules:
         info = module.CHECK
         try:
@@ -50,7 +50,7 @@ def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
         except Exception as exc:
             log.exception("check %s failed", info.code)
             result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
-        counted[info.code] = (result.applied, dict(result.not_applicable))
+        counted[info.code] = (result.applied, dict(result.not_applicable), result.documents or 0)
         for flag in result.flags:
             where = part_of.get(flag.get("doc_id")) or {"region": None, "year": None}
             part = (where["region"], where["year"])

@@ -47,21 +47,25 @@ def read_source(path: Path, name: str) -> Source:
     return Source(name, doc_id_of(data), rendered)
 
 
-def recognise(source: Source, *edits: tuple[str, str], doc_id: str | None = None) -> LoadedDoc:
-    """The document with each (old, new) replaced once in its blocks and lines, recognised."""
+def recognise(source: Source, *edits: tuple) -> tuple[LoadedDoc, list[int]]:
+    """The document with each edit applied, recognised, and the lines the edits are on. An edit
+    is (old, new): ``old`` occurs once in the document; or (old, new, line): the first (leftmost)
+    occurrence on that displayed line."""
     rendered = copy.deepcopy(source.rendered)
-    for old, new in edits:
-        _replace(rendered, old, new)
-    return rendered_to_doc(rendered, source.name, doc_id or source.doc_id)
+    lines = [_replace(rendered, *edit) for edit in edits]
+    name = source.name.replace(".pdf", "-planted.pdf")
+    return rendered_to_doc(rendered, name, source.doc_id + "p"), lines
 
 
-def _replace(rendered, old: str, new: str) -> None:
+def _replace(rendered, old: str, new: str, line: int | None = None) -> int:
     places = []
     for block in rendered.blocks:
         if isinstance(block, Paragraph) and old in block.text:
             places += [block] * block.text.count(old)
         elif isinstance(block, Grid):
             places += [c for r in block.rows for c in r.cells if old in c.text]
+    if line is not None:
+        places = [p for p in places if _line_of(p, old) == line][:1]
     assert len(places) == 1, f"{old!r} is in {len(places)} places"
     target = places[0]
     if isinstance(target, Paragraph):
@@ -76,10 +80,28 @@ def _replace(rendered, old: str, new: str) -> None:
     index = line - 1
     if 0 <= index < len(rendered.lines) and old in rendered.lines[index]:
         rendered.lines[index] = rendered.lines[index].replace(old, new, 1)
+    return line
+
+
+def _line_of(place, old: str) -> int:
+    return place.line_at(place.text.index(old)) if isinstance(place, Paragraph) else place.line
 
 
 def text_doc(text: str, name: str = "003_planted.txt") -> LoadedDoc:
     return text_to_doc(text, name, doc_id_of(text.encode()), "utf-8")
+
+
+def sample_003() -> str:
+    return SAMPLE_003.read_text(encoding="utf-8")
+
+
+def planted_text(old: str, new: str, text: str | None = None) -> tuple[str, int]:
+    """Sample 003 (or ``text``) with ``old`` (which occurs once) replaced; the line it is on."""
+    text = sample_003() if text is None else text
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    start = text.index(old) + len(old) - len(old.lstrip("\n"))
+    line = text[:start].count("\n") + 1
+    return text.replace(old, new), line
 
 
 def corpus_of(*docs: LoadedDoc) -> Corpus:
