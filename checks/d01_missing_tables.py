@@ -17,7 +17,7 @@ CHECK = CheckInfo(
     category="coverage",
     severity="medium",
     version="1",
-    scope="corpus",
+    scope="row",  # a department-year is in one partition (region, year)
     defaults={
         "min_tables": 4,
         "empty_note": "空表|为空|无[^。；]{0,30}(收入|支出|收支|经费|预算|安排|项目)|未(发生|安排)",

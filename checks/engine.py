@@ -52,7 +52,8 @@ class PartRun:
 
     flags: pl.DataFrame  # capped, placed, materiality applied, grouped (finding_id)
     findings: pl.DataFrame
-    counts: dict[str, tuple[int, int, dict[str, int]]]  # check → applied, flagged, not applicable
+    # check → applied, flagged, not applicable, documents applied to
+    counts: dict[str, tuple[int, int, dict[str, int], int]]
     money: pl.DataFrame  # department_money of the part's budget lines
 
 
@@ -113,13 +114,13 @@ def combine(
     for module in CHECKS:
         info = module.CHECK
         wide = extra.get(info.code, (0, {}, 0))
-        applied, n_flags, documents = wide[0], 0, (wide[2] if len(wide) > 2 else 0)
+        applied, n_flags, n_docs = wide[0], 0, (wide[2] if len(wide) > 2 else 0)
         not_applicable: dict[str, int] = dict(wide[1])
         for part in parts:
             a, n, na, *d = part.counts.get(info.code, (0, 0, {}, 0))
             applied += a
             n_flags += n
-            documents += d[0] if d else 0  # partitions hold disjoint documents
+            n_docs += d[0] if d else 0  # partitions hold disjoint documents
             for reason, count in na.items():
                 not_applicable[reason] = not_applicable.get(reason, 0) + count
         share = n_flags / applied if applied else 0.0
@@ -136,7 +137,7 @@ def combine(
                 "scope": info.scope,
                 "version": info.version,
                 "applied": applied,
-                "documents": documents or None,
+                "documents": n_docs or None,
                 "flagged": n_flags,
                 "not_applicable": "；".join(
                     f"{k} {v}"
