@@ -27,9 +27,15 @@ def lines_frame(corpus, docs: pl.DataFrame | None = None) -> pl.DataFrame:
 
 
 def explanation_start(lines: pl.DataFrame) -> pl.DataFrame:
-    """doc_id → start: the first line of the 情况说明 / 编制说明 part (after the contents)."""
-    part = pl.col("compact").str.contains(
-        r"(决算|预算)(情况|编制)说明$|(决算|预算)(情况|编制)说明[（(]|^第[一二三四五]部分.{0,30}(情况|编制)说明"
+    """doc_id → start: the first line of the 情况说明 / 编制说明 part: its last “第N部分 …说明”
+    heading (the contents name it first), else the last unnumbered “…决算（预算）情况说明” line."""
+    c = pl.col("compact")
+    said = c.str.contains(r"(决算|预算)(公开)?(情况|编制)说明")
+    part = said & c.str.contains(r"^第[一二三四五六七八九十]+部分")
+    plain = said & ~c.str.contains(r"^([一二三四五六七八九十]+、|[（(]|\d)") & ~c.str.contains("表")
+    ranked = lines.filter(part | plain).with_columns(rank=pl.when(part).then(0).otherwise(1))
+    return (
+        ranked.filter(pl.col("rank") == pl.col("rank").min().over("doc_id"))
+        .group_by("doc_id")
+        .agg(start=pl.col("line").max())
     )
-    body = lines.filter(part).sort("line").group_by("doc_id").agg(start=pl.col("line").last())
-    return body

@@ -503,6 +503,12 @@ FIXTURES = {
         {"empty_note": "栏次"},
         1,
     ),
+    "D02": (
+        loaded(planted(("\n十二、国有资产占用情况说明\n", "\n十二、资产情况说明\n"))),
+        loaded(final_accounts_text()),
+        {"heading_chars": 5},
+        0,
+    ),
     "D03": (
         loaded(
             planted(

@@ -63,6 +63,7 @@ TEXT_PLANTS = {
         "\n2023年度国有资本经营情况\n",
         "缺表 08",
     ),
+    "D02": ("\n十二、国有资产占用情况说明\n", "\n十二、资产情况说明\n", "缺少国有资产一节"),
     "D03": (
         "与2022年度相比，收、支总计各增加13.8万元，增长2.7%",
         "与2022年度相比，收、支总计各增加13.8万元，增长（下降）2.7%",
@@ -105,8 +106,10 @@ def test_planted_in_sample_003_is_found_exactly(code, original_003):
     found = new_flags(code, planted, original_003)
     assert found, f"{code} missed the planted error at line {line}"
     for flag in found:
-        if code == "D01":  # a table that is not there has no line: the message names it
-            assert "国有资本经营预算财政拨款支出决算表" in flag["message"]
+        if code in ("D01", "D02"):  # what is not there has no line: the message names it
+            assert (
+                "国有资本经营预算财政拨款支出决算表" if code == "D01" else "国有资产占用"
+            ) in flag["message"]
         else:
             assert line in places(flag), (line, flag["message"])
     if code not in ("D05", "D06"):  # one wrong cell breaks every identity or link it is in
