@@ -241,6 +241,8 @@ def _explanations(d: Doc, yd: YearData, tree, total, basic, project, override: d
         f"万元，占本年支出{A.pct(basic, total, trim=True)}；项目支出{A.yuan(project, trim=True)}万元，"
         f"占本年支出{A.pct(project, total, trim=True)}。"
     )
+    d.para("（一）财政拨款收入支出决算总体情况说明")
+    d.para("本部门财政拨款收入支出决算总体情况详见财政拨款收入支出决算总表。")
     d.para("四、一般公共预算财政拨款支出决算情况说明")
     line = d.para(
         f"{year}年度一般公共预算财政拨款支出预算为{A.yuan(budget, trim=True)}万元，支出决算为"
@@ -266,6 +268,8 @@ def _explanations(d: Doc, yd: YearData, tree, total, basic, project, override: d
                 )
     s = yd.sangong
     s_budget, s_actual = sum(x.budget for x in s), sum(x.actual for x in s)
+    d.para("（二）一般公共预算财政拨款基本支出决算情况说明")
+    d.para("一般公共预算财政拨款基本支出用于人员经费和公用经费，明细见基本支出决算表。")
     d.para("五、财政拨款“三公”经费支出决算情况说明")
     d.para(
         f"{year}年度“三公”经费财政拨款支出预算为{A.yuan(s_budget, trim=True)}万元，支出决算为"
@@ -278,3 +282,11 @@ def _explanations(d: Doc, yd: YearData, tree, total, basic, project, override: d
         f"根据预算绩效管理要求，本部门组织对{year}年度一般公共预算项目支出全面开展绩效自评，"
         f"共涉及项目{len(yd.projects)}个，占一般公共预算项目支出总额的100%。"
     )
+    # the parts every published 决算说明 carries under 其他重要事项, without figures the checks read
+    d.para("七、其他重要事项的情况说明")
+    d.para("（一）机关运行经费支出情况")
+    d.para("本部门机关运行经费支出情况详见基本支出决算表。")
+    d.para("（二）政府采购支出情况")
+    d.para("本部门政府采购支出情况详见政府采购情况表。")
+    d.para("（三）国有资产占用情况")
+    d.para("本部门国有资产占用情况详见国有资产占用情况表。")
