@@ -12,14 +12,16 @@ CHECK = CheckInfo(
     explanation="单项得分不能超过分值；总分应等于各项得分之和，否则自评结果不可信。",
     category="arithmetic",
     severity="high",
-    version="2",
+    version="3",
     scope="row",
     defaults={"tolerance": 0.01},
-    doc="""- 任一行（指标行或资金行）得分 > 分值，或得分为负 → 高；
-  例：衡阳市国资委四张项目表“年度资金总额”分值 10、得分 100；
+    doc="""- 任一行（指标行或资金行）得分 > 分值，或得分为负 → 高；资金行得分超过分值而表中总分没有计入它（总分只等于
+  各指标得分之和），是笔误，不影响结果 → 低；例：衡阳市国资委四张项目表“年度资金总额”分值 10、得分 100，
+  总分 90 → 低；
 - 表中“总分”的分值 ≠ 各指标分值之和（允许含或不含资金行的分值）→ 中；
 - 表中“总分”的得分 ≠ 各项得分之和（含或不含资金行）→ 高；
-- 资金执行率一行有分值，“总分”却只等于各指标之和、没有计入这一行（总分 90 而不是 100）→ 中，每个文件一条，
+- 资金执行率一行有分值，“总分”却只等于各指标之和、没有计入这一行（总分 90 而不是 100）→ 低（有的模板就这样
+  算，但读者会以为满分 90），每个文件一条，
   列出各表。例：衡阳市国资委整体自评表资金行分值 10、得分 10，总分写 90 / 90；四张项目表同样写 90。""",
 )
 
@@ -43,19 +45,38 @@ def _row_flag(row: dict, where: str) -> dict | None:
     return None
 
 
+def _slip(flag: dict, row: dict, rows: list[dict], tolerance: float) -> dict:
+    """A funds-row score above its weight that the table's stated 总分 does not carry (总分
+    90 = the indicators' scores, the 100 never added in) is a clerical slip: low."""
+    totals = [
+        r.get("score") for r in rows if r["row_kind"] == "total" and r.get("score") is not None
+    ]
+    scores = [
+        r["score"] for r in rows if r["row_kind"] == "indicator" and r.get("score") is not None
+    ]
+    if not totals or not scores:
+        return flag
+    carried = sum(scores) + row["score"]
+    if all(t + tolerance < carried for t in totals):
+        flag["severity"] = "low"
+        flag["message"] += f"总分 {totals[0]:g} 没有计入这个得分，是笔误，不影响自评结果。"
+    return flag
+
+
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
+    tables: dict[tuple, list[dict]] = defaultdict(list)
+    for row in corpus.indicators.iter_rows(named=True):
+        tables[(row["doc_id"], row["table_id"])].append(row)
     funds: dict[tuple, dict] = {}
     for row in corpus.budget_lines.iter_rows(named=True):
         if row.get("weight") is not None:
             result.applied += 1
             where = row["project"] or "部门整体"
-            funds.setdefault((row["doc_id"], row["table_id"]), row)
+            key = (row["doc_id"], row["table_id"])
+            funds.setdefault(key, row)
             if flag := _row_flag(row, where):
-                result.flags.append(flag)
-    tables: dict[tuple, list[dict]] = defaultdict(list)
-    for row in corpus.indicators.iter_rows(named=True):
-        tables[(row["doc_id"], row["table_id"])].append(row)
+                result.flags.append(_slip(flag, row, tables.get(key, []), settings["tolerance"]))
     left_out: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
     for key, rows in tables.items():
         where = rows[0]["project"] or "部门整体"
@@ -106,7 +127,7 @@ def run(corpus, settings: dict) -> CheckResult:
                 CHECK,
                 total,
                 subject="总分未计入资金执行率",
-                severity="medium",
+                severity="low",
                 message=f"{len(pairs)} 张自评表的资金执行率一行有分值（{fund['weight']:g} 分），"
                 f"总分却只是各指标分值之和、没有计入这一行：{names}。",
                 evidence="；".join(

@@ -10,7 +10,6 @@ from checks.base import (
     CheckResult,
     amount_decimals,
     fmt,
-    half_unit,
     make_flag,
     place,
     prose_lines,
@@ -23,7 +22,7 @@ CHECK = CheckInfo(
     explanation="同一个项目或科目在表格、正文、附件中写成不同的数，至少有一处是错的。",
     category="consistency",
     severity="medium",
-    version="2",
+    version="3",
     scope="row",
     defaults={
         "name_similarity": 85.0,
@@ -45,10 +44,12 @@ CHECK = CheckInfo(
     doc="""同一文件内：
 
 - 名称相同的预算行（去掉编号、“部门”“其中”等字样；项目表按项目名称）在不同表格或正文中的预算数、
-  执行数或年初预算不同。两数小数位相同则必须相等，小数位不同时允许较粗一位的舍入（1083.888 与 1083.88 一致）；
+  执行数或年初预算不同。同一个数印两次，一处四舍五入、一处截尾，最多差末位一个单位：允许较粗一位的一个单位
+  （1083.888 与 1083.88、2.95 与 2.94 一致，与执行率的截尾容差相同）；两个整数必须相等；
 - 正文提到某个项目“××经费 N 万元”，项目名称相似度 ≥ `name_similarity`（按字计，默认 85），金额与该项目的
-  任何数字都不同且相差不超过 `mention_max_gap`%（默认 20%）；例：江汉区正文“企业托管改制工作专项经费2.95万元”，
-  项目表“企业改制托管工作专项经费”执行数 2.94 万元 → 中；
+  任何数字都不同（超出上述末位一个单位）且相差不超过 `mention_max_gap`%（默认 20%）；例：正文“××专项经费
+  3.50万元”，项目表执行数 3.20 万元 → 中；江汉区正文“企业托管改制工作专项经费2.95万元”与项目表 2.94 万元只差
+  末位一个单位（9.8 + 2.95 + 12.58 = 25.33，实为约 2.945），不报；
 - 正文的编制人数与基础数据表的编制数不同；例：衡阳市国资委正文“编制人数40人”，基础数据表编制数 48 → 中；
 - 决算 / 预算公开表（`accounts`）中同一科目在两张表里的同一个数不同：只有收支方向（收入 / 支出 / 结转结余）、
   资金（一般公共预算 / 政府性基金 / …）、口径（全部收入支出 / 仅财政拨款）、所计之物（收支、三公、机关运行经费、
@@ -79,12 +80,19 @@ def _decimals(value: float) -> int:
 
 
 def same_figure(a: float, b: float) -> bool:
-    """Equal, or equal after rounding the more precise one to the coarser precision."""
-    da, db = _decimals(a), _decimals(b)
-    if da == db:
-        return abs(a - b) < 1e-9
+    """Two printings of one amount: within one unit of the coarser printed digit.
+
+    2.945 万元 may be printed 2.95 (rounded) in one place and 2.94 (truncated) in another, as
+    a rate may be truncated (:func:`checks.base.rate_explained`); 1083.888 is 1083.88. Whole
+    numbers must be equal (7 and 8 万元 are two amounts)."""
+    return within_one_unit(a, b, _decimals(a), _decimals(b))
+
+
+def within_one_unit(a: float, b: float, da: int, db: int) -> bool:
     coarse = min(da, db)
-    return abs(a - b) <= 10**-coarse + 1e-9
+    if coarse <= 0 and da == db:
+        return abs(a - b) < 1e-9
+    return abs(a - b) <= 10 ** -max(coarse, 0) + 1e-9
 
 
 def char_similarity(a: str, b: str) -> float:
@@ -305,11 +313,9 @@ def _account_conflicts(df, settings: dict, result: CheckResult) -> None:
 
 
 def _same(a: dict, b: dict) -> bool:
-    """Equal within the rounding of the coarser printed figure."""
-    da, db = amount_decimals(a), amount_decimals(b)
-    if da == db:
-        return abs(a["amount"] - b["amount"]) < 1e-9
-    return abs(a["amount"] - b["amount"]) <= half_unit(min(da, db)) + 1e-9
+    """Two printings of one amount: within one unit of the coarser printed digit (rounded in
+    one table, truncated in the other; see :func:`same_figure`)."""
+    return within_one_unit(a["amount"], b["amount"], amount_decimals(a), amount_decimals(b))
 
 
 def run(corpus, settings: dict) -> CheckResult:

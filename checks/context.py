@@ -10,7 +10,9 @@ E01, E02, B01 and B02 share, so that an auditor changes a word list once:
 * ``memo_items`` — rows that restate money counted elsewhere (政府采购金额, 往来款);
 * ``unforeseeable`` — spending that cannot be budgeted ahead (抚恤, 丧葬);
 * ``reason_words``, ``cut_words``, ``addition_words``, ``name_match``, ``children_share`` —
-  how an explanation is recognised (see :mod:`checks.explanations`).
+  how an explanation is recognised (see :mod:`checks.explanations`);
+* ``economic_parts`` — the 款 of each 类 of the standard 支出经济分类, so that a reason naming
+  救济费 explains the row 对个人和家庭的补助.
 """
 
 from __future__ import annotations
@@ -47,6 +49,68 @@ DEFAULTS = {
     "addition_words": "追加|调增|增拨",
     "name_match": 80.0,
     "children_share": 50.0,
+    # the 款 of the standard 支出经济分类 (301 / 302 / 303) under each 类: a reason naming a 款
+    # (救济费) explains its 类's row (对个人和家庭的补助)
+    "economic_parts": {
+        "工资福利支出": [
+            "基本工资",
+            "津贴补贴",
+            "奖金",
+            "伙食补助费",
+            "绩效工资",
+            "基本养老保险缴费",
+            "职业年金缴费",
+            "职工基本医疗保险缴费",
+            "公务员医疗补助缴费",
+            "其他社会保障缴费",
+            "住房公积金",
+            "医疗费",
+            "其他工资福利支出",
+        ],
+        "商品和服务支出": [
+            "办公费",
+            "印刷费",
+            "咨询费",
+            "手续费",
+            "水费",
+            "电费",
+            "邮电费",
+            "取暖费",
+            "物业管理费",
+            "差旅费",
+            "因公出国（境）费用",
+            "维修（护）费",
+            "租赁费",
+            "会议费",
+            "培训费",
+            "公务接待费",
+            "专用材料费",
+            "被装购置费",
+            "专用燃料费",
+            "劳务费",
+            "委托业务费",
+            "工会经费",
+            "福利费",
+            "公务用车运行维护费",
+            "其他交通费用",
+            "税金及附加费用",
+            "其他商品和服务支出",
+        ],
+        "对个人和家庭的补助": [
+            "离休费",
+            "退休费",
+            "退职（役）费",
+            "抚恤金",
+            "生活补助",
+            "救济费",
+            "医疗费补助",
+            "助学金",
+            "奖励金",
+            "个人农业生产补贴",
+            "代缴社会保险费",
+            "其他对个人和家庭的补助",
+        ],
+    },
 }
 DOC = """- 三公经费（因公出国（境）费、公务用车购置及运行维护费、公务接待费）按含义识别，容许错字：
   “公交车运行维护”按 `sangong_similarity`（默认 80）与 `sangong_terms` 中的“公务车运行维护”相近，视为三公；
@@ -55,7 +119,9 @@ DOC = """- 三公经费（因公出国（境）费、公务用车购置及运行
 - 政府采购金额、往来款等备忘行（`memo_items`）不是一笔单独的钱，不报；
 - 抚恤、丧葬（`unforeseeable`）无法在年初预计，有追加说明时不报超支；
 - 说明原因的用语（`reason_words`）、压减（`cut_words`）、追加（`addition_words`）决定疑点的措辞和严重程度，
-  见“原因说明”。"""
+  见“原因说明”；
+- 支出经济分类的类与款（`economic_parts`，301 工资福利支出、302 商品和服务支出、303 对个人和家庭的补助）：
+  原因句点了某一款（“救济费因62下放人员去世减少”），就说明了它所属的类（“对个人和家庭的补助”执行率低）。"""
 
 _LIST_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中[：:]?|[①-⑳])+"
@@ -84,6 +150,7 @@ class Vocabulary:
     reason: re.Pattern
     cut: re.Pattern
     addition: re.Pattern
+    economic: tuple[tuple[str, tuple[str, ...]], ...] = ()  # 类 → its 款 (plain names)
     seen: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # name → 三公?
 
     def is_sangong(self, item: str | None) -> bool:
@@ -106,6 +173,27 @@ class Vocabulary:
     def is_unforeseeable(self, item: str | None) -> bool:
         return bool(self.unforeseeable.search(plain_name(item)))
 
+    def economic_parts(self, item: str | None) -> tuple[str, ...]:
+        """The 款 of a 支出经济分类 类 row (对个人和家庭的补助 → 救济费, 抚恤金 …), else ()."""
+        name = economic_name(item)
+        return next((parts for whole, parts in self.economic if whole == name), ())
+
+    def economic_named(self, text: str) -> set[str]:
+        """The 类 whose 款 a text names (the longest name wins: 医疗费补助 is not 医疗费)."""
+        plain = _ECONOMIC_TEXT.sub("", text)
+        spans = [
+            (m.start(), m.start() + len(part), whole)
+            for whole, parts in self.economic
+            for part in parts
+            if len(part) >= 2
+            for m in re.finditer(re.escape(part), plain)
+        ]
+        return {
+            whole
+            for a, b, whole in spans
+            if not any(x <= a and b <= y and (y - x) > (b - a) for x, y, _ in spans)
+        }
+
     def controlled(self, item: str | None) -> str | None:
         """Why an item's underspending is no finding (三公 / 运行经费 / 备忘行), or None."""
         if self.is_memo(item):
@@ -115,6 +203,16 @@ class Vocabulary:
         if self.is_running_cost(item):
             return "控制性运行经费（少花是节约）"
         return None
+
+
+_ECONOMIC_NOISE = re.compile(r"[（(][^）)]*[）)]|的|支出$")
+_ECONOMIC_TEXT = re.compile(r"[（(][^）)]*[）)]|的|和")
+
+
+def economic_name(item: str | None) -> str:
+    """A 支出经济分类 name compared loosely: 对个人和家庭补助 = 对个人和家庭的补助,
+    退职（役）费 = 退职费, 商品服务支出 = 商品和服务支出."""
+    return _ECONOMIC_NOISE.sub("", plain_name(item)).replace("和", "")
 
 
 def _never() -> re.Pattern:
@@ -138,11 +236,20 @@ def _vocabulary(frozen: tuple) -> Vocabulary:
         reason=_compile(s["reason_words"]),
         cut=_compile(s["cut_words"]),
         addition=_compile(s["addition_words"]),
+        economic=tuple(
+            (economic_name(whole), tuple(economic_name(p) for p in parts))
+            for whole, parts in s["economic_parts"]
+        ),
     )
 
 
 def vocabulary(settings: dict) -> Vocabulary:
     """The compiled vocabulary of a check's ``[context]`` settings."""
     s = shared(settings)
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in s.items()))
-    return _vocabulary(frozen)
+    return _vocabulary(tuple(sorted((k, _frozen(v)) for k, v in s.items())))
+
+
+def _frozen(value):
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return tuple(value) if isinstance(value, list) else value

@@ -119,7 +119,10 @@ def run(corpus, settings: dict) -> CheckResult:
             severity = lower(severity)
             if reason.kind == "cut" and (against_initial or rate_initial is not None):
                 severity = "low"
-                message += f"报告说明预算被压减（“{reason.text(60)}”），不是资金闲置。"
+                whose = f"所属的“{reason.above}”" if reason.above else ""
+                message += (
+                    f"报告说明{whose}预算被压减（“{reason.around(vocab.cut)}”），不是资金闲置。"
+                )
             else:
                 message += f"报告说明了原因（第 {reason.line} 行）。"
         evidence = (

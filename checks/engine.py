@@ -94,7 +94,11 @@ def check_part(corpus, settings: dict, given: dict[str, CheckResult] | None = No
         )
     frame = pl.DataFrame(flags, schema=FLAGS, orient="row") if flags else pl.DataFrame(schema=FLAGS)
     frame = frame.unique("flag_id", keep="first", maintain_order=True)
-    frame = materiality.apply(frame, corpus, settings[materiality.NAME])
+    frame, dropped = materiality.apply(frame, corpus, settings[materiality.NAME])
+    for code, n in dropped.items():
+        applied, flagged, not_applicable, documents = counts[code]
+        not_applicable[materiality.DROPPED] = not_applicable.get(materiality.DROPPED, 0) + n
+        counts[code] = (applied, flagged - n, not_applicable, documents)
     frame, findings = group_findings(frame, corpus, settings["findings"], CHECKS)
     return PartRun(frame, findings, counts, department_money(corpus.budget_lines))
 

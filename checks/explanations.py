@@ -6,12 +6,18 @@ rarely next to the figure's exact name. This module looks, in order, for
 1. a reason in the row's own sentence (…完成年初预算的49.18%，主要原因是：政策性项目经费压减);
 2. the project table's 偏差原因 field;
 3. a reason sentence naming the item by its core name (各类激励奖励资金 → 激励奖励), or the
-   sentence after one that names it in the same paragraph;
+   sentence after one that names it in the same paragraph; for a 类 of the standard
+   支出经济分类, a reason sentence naming one of its 款 (对个人和家庭的补助 ← “救济费因…减少”);
 4. a sentence restating the row's figures (85,578.49 … 84.57%) that gives or introduces reasons
    (…主要有以下三个方面：) in its section;
 5. a section whose heading names the item and which holds a reason sentence;
-6. the parts of a total: a total is explained when its low parts are all explained and carry
-   at least ``children_share`` % of its shortfall.
+6. the parts of a total: a total is explained when its explained low parts carry at least
+   ``children_share`` % of its shortfall, or when what is left once its explained parts and
+   its controlled running costs (少花是节约) are set aside would not be low (基本支出 88.50%:
+   对个人和家庭的补助 explained, 商品服务支出 a running cost, the rest 93.27%);
+7. the total a row is part of, when the row's budget was cut during the year and that total's
+   reason is the cut (项目“资金量”21 → 全年预算 12.58, inside 一般行政管理事务 whose sentence
+   says 政策性项目经费压减).
 
 Each explanation keeps the sentence and its line, and its kind: ``cut`` (压减、调减 — the budget
 was reduced, not left idle), ``addition`` (追加 — the money was added during the year) or
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from checks.base import fmt
-from checks.context import plain_name, shared, vocabulary
+from checks.context import economic_name, plain_name, shared, vocabulary
 from checks.memo import memo
 from checks.money_tree import money_tree
 from checks.text_index import Sentence, sentences, sentences_at
@@ -55,10 +61,22 @@ class Explanation:
     sentence: str
     line: int
     kind: str  # cut / addition / reason
-    how: str  # 本句 / 偏差原因 / 点名 / 复述 / 小节 / 分项
+    how: str  # 本句 / 偏差原因 / 点名 / 复述 / 小节 / 分项 / 上级
+    above: str = ""  # for 上级: the total whose reason it is
 
     def text(self, limit: int = 80) -> str:
         return self.sentence if len(self.sentence) <= limit else self.sentence[: limit - 1] + "…"
+
+    def around(self, word: re.Pattern, limit: int = 60) -> str:
+        """The part of the sentence around ``word`` (the 压减 of a cut), at most ``limit`` long."""
+        m = word.search(self.sentence)
+        if m is None or len(self.sentence) <= limit:
+            return self.text(limit)
+        start = max(0, min(m.start() - limit // 2, len(self.sentence) - limit))
+        snippet = self.sentence[start : start + limit]
+        return (
+            ("…" if start else "") + snippet + ("…" if start + limit < len(self.sentence) else "")
+        )
 
 
 def core_name(name: str) -> str:
@@ -177,6 +195,16 @@ class Explainer:
                 return self._found(reason.text, reason.line, "点名")
         return None
 
+    def _named_part(self, row: dict, doc: list[Sentence]) -> Explanation | None:
+        """A 支出经济分类 类 row explained by a reason naming one of its 款."""
+        if row.get("project") or not self.v.economic_parts(row.get("item")):
+            return None
+        whole = economic_name(row.get("item"))
+        for named, reason in self.reasoned(row["doc_id"]):
+            if named.line != row["source_line"] and whole in self.v.economic_named(named.text):
+                return self._found(reason.text, reason.line, "分项")
+        return None
+
     def _restated(self, row: dict, doc: list[Sentence]) -> Explanation | None:
         figures = [
             _printed(row.get(f)) for f in ("effective_budget", "actual", "balance") if row.get(f)
@@ -220,7 +248,7 @@ class Explainer:
             found = find(row)
             if found:
                 return found
-        for find in (self._named, self._restated, self._section):
+        for find in (self._named, self._named_part, self._restated, self._section):
             found = find(row, doc)
             if found:
                 return found
@@ -237,10 +265,11 @@ class Explainer:
                 return found
         if node is None or _depth > 3:
             return None
-        return self._from_parts(node, short, _depth)
+        return self._from_parts(node, short, _depth) or self._cut_above(node, row)
 
     def _from_parts(self, node, short, depth: int) -> Explanation | None:
-        gap = short(node.rows[0])
+        total = node.rows[0]
+        gap = short(total)
         if not gap:
             return None
         low = [(p, short(p.rows[0])) for p in self.tree.parts(node)]
@@ -249,13 +278,35 @@ class Explainer:
             for p, g in low
             if g and (e := self.explain(p.rows[0], short, _depth=depth + 1))
         ]
-        if not explained or sum(g for _, g, _ in explained) < gap * self.s["children_share"] / 100:
+        if not explained:
+            return None
+        carried = sum(g for _, g, _ in explained)
+        saved = sum(
+            max(p.budget - p.actual, 0.0)
+            for p in self.tree.parts(node)
+            if self.v.controlled(p.rows[0].get("item")) or self.v.controlled(p.name)
+        )
+        rest_not_low = short({**total, "actual": total["actual"] + carried + saved}) is None
+        if carried < gap * self.s["children_share"] / 100 and not rest_not_low:
             return None
         first = min((e for _, _, e in explained), key=lambda e: e.line)
         names = "、".join(p.name for p, _, _ in explained[:4])
         return Explanation(
             f"分项（{names}）已说明原因：{first.sentence}", first.line, first.kind, "分项"
         )
+
+    def _cut_above(self, node, row: dict) -> Explanation | None:
+        """A budget cut during the year (资金量 above the full-year budget) explained by the
+        cut of the total the row is part of."""
+        initial, budget = row.get("budget_initial"), row.get("effective_budget")
+        if initial is None or budget is None or initial - budget <= 0.005:
+            return None
+        for above in self.tree.ancestors(node):
+            for r in above.rows:
+                found = self.explain_row(r)
+                if found and found.kind == "cut":
+                    return Explanation(found.sentence, found.line, "cut", "上级", above.name)
+        return None
 
 
 def explainer(corpus, settings: dict) -> Explainer:

@@ -10,6 +10,10 @@ the table row, its prose restatement, the 合计 of a detail table). A node's pa
 * the item rows of a table block closed by its 小计 / 合计 row, and 其中 rows under their row;
 * for an aggregate without a table (公共项目支出), two or three rows whose budgets and spending
   both add up to its own;
+* for a budget line whose spending the report's project tables share out (一般行政管理事务
+  25.33 = 稳定专项 9.8 + 企业改制托管 2.94 + 资产监管 12.58, within rounding), those projects,
+  when every project table of the report is needed to make it and their initial budgets fit
+  inside its own;
 * for the report's overall total (单位整体支出规模, 合计), every node left without a parent.
 """
 
@@ -153,6 +157,7 @@ class MoneyTree:
         self._table_blocks(rows)
         self._sections(rows, sections)
         self._sums(nodes)
+        self._projects(nodes)
         self._root(nodes)
 
     def _table_blocks(self, rows: list[dict]) -> None:
@@ -222,6 +227,27 @@ class MoneyTree:
                         self._link(n, total)
                     break
 
+    def _projects(self, nodes: list[Node]) -> None:
+        """The budget line that the report's project tables together spend."""
+        projects = [n for n in nodes if not n.parents and all(r.get("project") for r in n.rows)]
+        if len(projects) < 2:
+            return
+        spent = sum(n.actual for n in projects)
+        initial = sum(_initial(n) for n in projects)
+        tolerance = (len(projects) + 1) * half_unit(max(n.decimals for n in projects))
+        for total in nodes:
+            if (
+                total in projects
+                or total.parts
+                or any(r.get("project") for r in total.rows)
+                or abs(total.actual - spent) > tolerance + 1e-9
+                or _initial(total) + tolerance < initial
+            ):
+                continue
+            for node in projects:
+                self._link(node, total)
+            return
+
     def _root(self, nodes: list[Node]) -> None:
         roots = [n for n in nodes if any(_ROOT.search(plain_name(r["item"])) for r in n.rows)]
         if not roots:
@@ -230,6 +256,11 @@ class MoneyTree:
         for node in nodes:
             if not node.parents and node is not root:
                 self._link(node, root)
+
+
+def _initial(node: Node) -> float:
+    """The larger of a node's initial and full-year budget (资金量 of a cut project)."""
+    return max([node.budget] + [r["budget_initial"] for r in node.rows if r.get("budget_initial")])
 
 
 def _row_key(row: dict) -> tuple:

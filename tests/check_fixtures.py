@@ -387,6 +387,9 @@ FIXTURES = {
                 line("基本支出", 1083.888, 90, table_id=1, decimals=3),
                 line("基本支出", 1083.88, 90, table_id=2, source_line=20),
                 line("合计", 5, 5, table_id=3),
+                # one amount (≈2.945) rounded in one place, truncated in the other
+                line("专项经费", 2.95, 2.95, table_id=4, source_line=30),
+                line("专项经费", 2.94, 2.94, table_id=5, source_line=40),
             ]
         ),
         {"generic_items": ["基本支出"]},

@@ -180,7 +180,8 @@ def _flags(corpus: Corpus, check: str):
 def test_untouched_003_tables_raise_no_sum_or_figure_flag(loaded):
     corpus = _corpus(loaded["003_d00643376496db49"])
     assert _flags(corpus, "A01").height == 0
-    assert _flags(corpus, "C01")["source_line"].to_list() == [433]  # prose 2.95 vs table 2.94
+    # prose 2.95 vs table 2.94 is one amount (≈2.945) rounded and truncated: no flag
+    assert _flags(corpus, "C01").height == 0
 
 
 def test_a_child_changed_is_flagged_against_its_parent_only(loaded):

@@ -54,10 +54,10 @@ def test_overview_headline_and_ranking():
 def test_flags_filters_change_table_and_url():
     at = _open("views/flags.py")
     total = len(at.dataframe[0].value)
-    at.multiselect(key="cat").set_value(["arithmetic"]).run()
+    at.multiselect(key="cat").set_value(["coverage"]).run()
     shown = at.dataframe[0].value
-    assert 0 < len(shown) < total and set(shown["category"]) == {"数字勾稽"}
-    assert at.query_params["cat"] == ["arithmetic"] or at.query_params["cat"] == "arithmetic"
+    assert 0 < len(shown) < total and set(shown["category"]) == {"内容缺失"}
+    assert at.query_params["cat"] == ["coverage"] or at.query_params["cat"] == "coverage"
     at.selectbox(key="sev").set_value("high").run()
     assert set(at.dataframe[0].value["severity"]) == {"高"}
 

@@ -48,7 +48,7 @@ def test_flags_filters_and_csv(tmp_path):
                 "flags",
                 str(SAMPLES),
                 "--category",
-                "arithmetic",
+                "coverage",
                 "--min-severity",
                 "high",
                 "--csv",
@@ -58,8 +58,8 @@ def test_flags_filters_and_csv(tmp_path):
         == 0
     )
     rows = _rows(target)
-    assert rows and all(r["类别代码"] == "arithmetic" and r["严重程度代码"] == "high" for r in rows)
-    assert all(r["类别"] == "数字勾稽" and r["严重程度"] == "高" for r in rows)
+    assert rows and all(r["类别代码"] == "coverage" and r["严重程度代码"] == "high" for r in rows)
+    assert all(r["类别"] == "内容缺失" and r["严重程度"] == "高" for r in rows)
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     # a file for auditors: every header Chinese, amounts with 2 decimals at most
     assert all(not re.search(r"[A-Za-z]", h) for h in rows[0])

@@ -122,8 +122,15 @@ def test_explanations_are_attached(run):
     assert parts["explained"] and parts["explanation_line"] == 279
     cut = one(F3, 451)  # 压减 in the row's own sentence: low, and worded as a cut
     assert cut["explained"] and cut["severity"] == "low" and "压减" in cut["message"]
-    assert one(F3, 736)["explained"] is False  # 偏差原因 left empty
-    assert one(F4, 116)["severity"] == "low"  # 1.20 万元 in an 85,578.49 万元 department
+    # 偏差原因 left empty, but its 资金量 21 was cut to 12.58 inside 一般行政管理事务, whose
+    # sentence gives the cut (line 451): low, worded as the total's cut
+    above = one(F3, 736)
+    assert above["explained"] and above["explanation_line"] == 451 and above["severity"] == "low"
+    assert "一般行政管理事务" in above["message"] and "压减" in above["message"]
+    # 1.20 万元 short in an 85,578.49 万元 department: trivia, not a finding
+    assert run.findings.filter(
+        (pl.col("source_file") == F4) & (pl.col("source_line") == 116)
+    ).is_empty()
 
 
 def test_finding_ids_survive_reexport_and_shifted_lines(tmp_path):

@@ -51,6 +51,10 @@ def test_balance_edge_is_not_flagged():
     assert len(run_a02(corpus([row]), dict(A02.defaults)).flags) == 1
 
 
-def test_same_figure_allows_coarser_rounding_only():
+def test_same_figure_allows_one_unit_of_the_coarser_digit():
+    """Two printings of one amount: rounded in one place, truncated in the other (2.945 →
+    2.95 / 2.94, as a rate may be truncated); two whole numbers are two amounts."""
     assert same_figure(1083.888, 1083.88) and same_figure(9.8, 9.80)
-    assert not same_figure(2.95, 2.94) and not same_figure(1083.9, 1083.7)
+    assert same_figure(2.95, 2.94) and same_figure(9.8, 9.7)
+    assert not same_figure(2.95, 2.93) and not same_figure(1083.9, 1083.7)
+    assert not same_figure(7.0, 8.0)
