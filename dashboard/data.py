@@ -19,11 +19,14 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from checks.engine import CheckRun
+from checks.engine import CheckRun, run_checks
+from checks.partitioned import run_partitioned
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
+from dashboard.lazy_corpus import LazyCorpus
 from dashboard.workspace import active_limits, list_uploads, source_name, uploads_dir
 from loaders.cache import ParseCache, default_cache_dir
+from loaders.executors import LocalExecutor
 from loaders.limits import Limits
 from loaders.model import LoadedDoc
 from loaders.pipeline import (
@@ -32,15 +35,16 @@ from loaders.pipeline import (
     expand_paths,
     failed_doc,
     load_named,
-    load_paths,
 )
+from loaders.scan import scan_to_dataset
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+DOC_IDS = {"doc_id": pl.String, "source_file": pl.String}
 
 
 @dataclass
 class AppData:
-    corpus: Corpus
+    corpus: LazyCorpus | Corpus
     run: CheckRun
     error: str = ""
 
@@ -128,23 +132,35 @@ def _load(
     _limits: Limits,
 ) -> AppData:
     cache = ParseCache(default_cache_dir(), LOADER_VERSION)
-    corpus = load_paths([Path(os.fsdecode(p)) for p in paths], _limits, cache, isolate=True)
+    # the files as ``scan`` keeps them: a dataset by region and year, read as pages need it
+    dataset = (
+        scan_to_dataset([Path(os.fsdecode(p)) for p in paths], cache, _limits, LocalExecutor())
+        if paths
+        else None
+    )
     for problem in cache.problems:  # a damaged cache segment: reported here, rebuilt by the cache
         logging.getLogger("budget_audit.dashboard").warning("parse cache: %s", problem)
+    extra = None
     if uploads:
-        seen = dict(corpus.documents.select("doc_id", "source_file").iter_rows())
+        known = dataset.documents if dataset is not None else pl.DataFrame(schema=DOC_IDS)
+        seen = dict(known.select("doc_id", "source_file").iter_rows())
         seen.pop("", None)
         seen.pop(None, None)
-        corpus = corpus.merged_with(
-            load_uploads([Path(os.fsdecode(p)) for p in uploads], _limits, seen, cache)
-        )
+        extra = load_uploads([Path(os.fsdecode(p)) for p in uploads], _limits, seen, cache)
+    corpus = LazyCorpus(dataset, extra)
+
+    def compute(settings: dict) -> CheckRun:
+        if extra is None and dataset is not None:
+            return run_partitioned(dataset, settings)
+        return run_checks(corpus.materialized(), settings=settings)
+
     # the results ``scan`` cached for these files and rules: the checks run only when they changed
     folder = default_cache_dir()
     try:
-        run = cached_run_checks(corpus, Path(rules) if rules else None, folder)
+        run = cached_run_checks(corpus, Path(rules) if rules else None, folder, compute)
         return AppData(corpus, run)
     except RulesError as exc:
-        run = cached_run_checks(corpus, None, folder)
+        run = cached_run_checks(corpus, None, folder, compute)
         return AppData(corpus, run, error=f"规则文件有误，已使用默认阈值：{exc}")
 
 

@@ -80,6 +80,7 @@ year = None if year_text in (None, UNKNOWN_YEAR) else int(year_text)
 write("dept", dept)
 write("year", year_text)
 
+corpus = corpus.part(dept, year) if hasattr(corpus, "part") else corpus  # its partition only
 docs = _of(corpus.documents, dept, year)
 dept_flags = _of(run.flags, dept, year)
 flags = reviewed(_of(run.findings, dept, year))  # one row per finding (the flags of one fact)
