@@ -31,11 +31,13 @@ def run(corpus, settings: dict) -> CheckResult:
         if not ind.is_empty()
         else set()
     )
+    # each document's lines, split once (a filter per document is quadratic in the corpus)
+    by_doc = bl.partition_by("doc_id", as_dict=True, maintain_order=True) if bl.height else {}
     for doc in corpus.documents.iter_rows(named=True):
         if doc["status"] == "failed" or not re.search(settings["kinds"], doc["kind"] or ""):
             continue
-        lines = bl.filter(bl["doc_id"] == doc["doc_id"]) if not bl.is_empty() else bl
-        if lines.is_empty():
+        lines = by_doc.get((doc["doc_id"],))
+        if lines is None or lines.is_empty():
             continue
         result.applied += 1
         if doc["doc_id"] not in with_indicators:

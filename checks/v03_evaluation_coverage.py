@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from checks.base import CheckInfo, CheckResult, fmt, make_flag, pct
 from checks.context import plain_name
 from checks.money_tree import money_tree
@@ -35,6 +37,7 @@ CHECK = CheckInfo(
 
 
 _COVERED = re.compile(r"(\d+)\s*个.{0,12}?合计\s*(\d[\d,]*(?:\.\d+)?)\s*万元")
+_TOTAL_KINDS = ("basic_data", "dept_self_eval")  # tables stating the project spending total
 _PROJECTS_TOTAL = re.compile(r"^(部门)?项目支出$|^项目支出合计$")
 
 
@@ -95,8 +98,13 @@ def run(corpus, settings: dict) -> CheckResult:
     bl = corpus.budget_lines
     if bl.is_empty():
         return result
+    # each document's rows of the tables compared, gathered in one pass (not a filter per document)
+    rows_of: dict[str, list[dict]] = {}
+    wanted = bl.filter(pl.col("table_kind").is_in(["project_self_eval", *_TOTAL_KINDS]))
+    for r in wanted.iter_rows(named=True):
+        rows_of.setdefault(r["doc_id"], []).append(r)
     for doc in corpus.documents.iter_rows(named=True):
-        rows = [r for r in bl.filter(bl["doc_id"] == doc["doc_id"]).iter_rows(named=True)]
+        rows = rows_of.get(doc["doc_id"], [])
         projects = {
             r["project"]: r
             for r in rows
@@ -108,7 +116,7 @@ def run(corpus, settings: dict) -> CheckResult:
         totals = [
             r
             for r in rows
-            if r["table_kind"] in ("basic_data", "dept_self_eval")
+            if r["table_kind"] in _TOTAL_KINDS
             and (r["item"] or "").endswith("项目支出")
             and r.get("budget")
         ]
