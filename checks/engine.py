@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,9 +42,15 @@ class CheckRun:
     findings: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FINDINGS))
 
 
-def run_checks(corpus, rules: Path | None = None, settings: dict | None = None) -> CheckRun:
+def run_checks(
+    corpus,
+    rules: Path | None = None,
+    settings: dict | None = None,
+    progress: Callable[[int, int, CheckInfo], None] | None = None,
+) -> CheckRun:
+    """Every registered check; ``progress(i, n, check)`` is called before each one runs."""
     settings = settings or load_rules(rules, CHECKS)
-    return combine([check_part(corpus, settings)], corpus.documents)
+    return combine([check_part(corpus, settings, progress=progress)], corpus.documents)
 
 
 @dataclass
@@ -57,7 +64,12 @@ class PartRun:
     money: pl.DataFrame  # department_money of the part's budget lines
 
 
-def check_part(corpus, settings: dict, given: dict[str, CheckResult] | None = None) -> PartRun:
+def check_part(
+    corpus,
+    settings: dict,
+    given: dict[str, CheckResult] | None = None,
+    progress: Callable[[int, int, CheckInfo], None] | None = None,
+) -> PartRun:
     """Every check on ``corpus``; a check in ``given`` (a corpus-wide one, run on the whole
     corpus by the caller) contributes those flags instead of running here.
 
@@ -68,8 +80,10 @@ def check_part(corpus, settings: dict, given: dict[str, CheckResult] | None = No
     given = given or {}
     flags: list[dict] = []
     counts: dict[str, tuple[int, int, dict[str, int]]] = {}
-    for module in CHECKS:
+    for i, module in enumerate(CHECKS):
         info = module.CHECK
+        if progress:
+            progress(i, len(CHECKS), info)
         if info.code in given:
             result = CheckResult(flags=list(given[info.code].flags))
         else:

@@ -42,14 +42,16 @@ def cached_run_checks(
     rules: Path | None,
     folder: Path | None,
     compute: Callable[[dict], CheckRun] | None = None,
+    progress=None,
 ) -> CheckRun:
     """``run_checks``, answered from ``folder`` when this corpus and these rules were checked.
 
     ``corpus`` needs only its ``documents``; ``compute(settings)`` runs the checks when they
     must run (default: :func:`run_checks` on ``corpus``; a scan passes the partitioned run).
+    ``progress`` is passed to :func:`run_checks` (the dashboard's progress bar).
     """
     settings = load_rules(rules, CHECKS)
-    compute = compute or (lambda s: run_checks(corpus, settings=s))
+    compute = compute or (lambda s: run_checks(corpus, settings=s, progress=progress))
     if folder is None:
         return compute(settings)
     key = corpus_key(corpus, settings)

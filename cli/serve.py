@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -82,8 +85,47 @@ def serve(
         env["BUDGET_AUDIT_WORKSPACE"] = str(folder)
     if db:
         env["BUDGET_AUDIT_DB"] = db
-    print(f"看板地址：http://{host}:{port}/  （Ctrl+C 停止）")
+    print(f"看板地址：http://{host}:{port}/  （Ctrl+C 停止）", flush=True)
+    child = subprocess.Popen(
+        streamlit_command(host, port),
+        env=env,
+        cwd=APP.parent.parent,
+        start_new_session=True,  # its own process group: stopped as a whole, with its workers
+    )
+    return supervise(child)
+
+
+def supervise(child: subprocess.Popen, grace: float = 10.0) -> int:
+    """Wait for the Streamlit child; SIGTERM, SIGINT or SIGHUP to ``serve`` stops it too.
+
+    A plain ``kill`` of ``serve`` used to leave the server running and listening. The child
+    runs in its own process group, so the signal is passed to the whole group (Streamlit and
+    any reader processes); after ``grace`` seconds whatever is left is killed.
+    """
+    stopping: list[float] = []  # when each stop signal arrived (monotonic seconds)
+
+    def stop(_signum, _frame) -> None:
+        stopping.append(time.monotonic())
+        _signal_group(child, signal.SIGTERM)
+
+    previous = {
+        sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    }
     try:
-        return subprocess.call(streamlit_command(host, port), env=env, cwd=APP.parent.parent)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = child.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if stopping and time.monotonic() - stopping[0] > grace:
+                    _signal_group(child, signal.SIGKILL)
+    finally:
+        _signal_group(child, signal.SIGKILL)  # stray reader processes of the group, if any
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if stopping else code
+
+
+def _signal_group(child: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, sig)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,18 +125,69 @@ def load_uploads(
     return kept.merged_with(Corpus.from_docs(duplicates))
 
 
-@st.cache_resource(show_spinner="正在读取报告并运行检查…", max_entries=4)
+class Loading:
+    """One cold load, run in a thread so that every waiting session can show its progress.
+
+    The reader reports files from a helper thread and the checks report from this thread;
+    neither may touch a page, so they only update ``fraction`` and ``text``, and each waiting
+    session's script thread polls them into its own progress bar.
+    """
+
+    def __init__(self, key: str, args: tuple) -> None:
+        self.key, self.args = key, args
+        self.fraction, self.text = 0.0, "正在准备读取报告…"
+        self.result: AppData | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"load-{key[:8]}", daemon=True)
+
+    def set(self, fraction: float, text: str) -> None:
+        self.fraction, self.text = min(max(fraction, 0.0), 1.0), text
+
+    def on_file(self, done: int, total: int, name: str) -> None:
+        self.set(0.6 * done / max(total, 1), f"正在读取报告：第 {done:,} / {total:,} 个文件")
+
+    def on_check(self, i: int, total: int, info) -> None:
+        self.set(
+            0.6 + 0.4 * i / max(total, 1),
+            f"正在运行检查：{info.code} {info.title}（{i + 1} / {total}）",
+        )
+
+    def _run(self) -> None:
+        try:
+            with _ONE_LOAD:  # two corpora parsed at once would double the memory
+                self.result = _load(*self.args, progress=self)
+            with _LOCK:
+                _LOADED[self.key] = self.result
+                while len(_LOADED) > _KEEP:
+                    _LOADED.popitem(last=False)
+        except BaseException as exc:  # shown to every waiting session by its page boundary
+            self.error = exc
+        finally:
+            with _LOCK:
+                _LOADING.pop(self.key, None)
+            self.done.set()
+
+
 def _load(
-    fingerprint: str,
     paths: tuple[bytes, ...],
     uploads: tuple[bytes, ...],
     rules: str,
-    _limits: Limits,
+    limits: Limits,
+    progress: Loading,
 ) -> AppData:
-    cache = ParseCache(default_cache_dir(), LOADER_VERSION)
+    cache_dir = default_cache_dir()
+    cache = ParseCache(cache_dir, LOADER_VERSION)
+    progress.set(0.0, "正在读取报告（未改动的文件从解析缓存读取）…")
     # the files as ``scan`` keeps them: a dataset by region and year, read as pages need it
     dataset = (
-        scan_to_dataset([Path(os.fsdecode(p)) for p in paths], cache, _limits, LocalExecutor())
+        scan_to_dataset(
+            [Path(os.fsdecode(p)) for p in paths],
+            cache,
+            limits,
+            LocalExecutor(),
+            progress=progress.on_file,
+        )
         if paths
         else None
     )
@@ -146,37 +199,71 @@ def _load(
         seen = dict(known.select("doc_id", "source_file").iter_rows())
         seen.pop("", None)
         seen.pop(None, None)
-        extra = load_uploads([Path(os.fsdecode(p)) for p in uploads], _limits, seen, cache)
+        extra = load_uploads([Path(os.fsdecode(p)) for p in uploads], limits, seen, cache)
     corpus = LazyCorpus(dataset, extra)
 
     def compute(settings: dict) -> CheckRun:
         if extra is None and dataset is not None:
             return run_partitioned(dataset, settings)
-        return run_checks(corpus.materialized(), settings=settings)
+        return run_checks(corpus.materialized(), settings=settings, progress=progress.on_check)
 
     # the results ``scan`` cached for these files and rules: the checks run only when they changed
-    folder = default_cache_dir()
+    progress.set(0.6, f"已读取 {corpus.documents.height:,} 个文件，正在运行检查…")
+    rules_path = Path(rules) if rules else None
     try:
-        run = cached_run_checks(corpus, Path(rules) if rules else None, folder, compute)
+        run = cached_run_checks(corpus, rules_path, cache_dir, compute)
         return AppData(corpus, run)
     except RulesError as exc:
-        run = cached_run_checks(corpus, None, folder, compute)
+        run = cached_run_checks(corpus, None, cache_dir, compute)
         return AppData(corpus, run, error=f"规则文件有误，已使用默认阈值：{exc}")
 
 
+_KEEP = 2  # loaded corpora kept in memory: the current one and the one before an upload
+_LOADED: OrderedDict[str, AppData] = OrderedDict()
+_LOADING: dict[str, Loading] = {}
+_LOCK = threading.Lock()
+_ONE_LOAD = threading.Lock()
+
+
 def app_data() -> AppData:
-    """The loaded corpus and its flags; recomputed only when a file, an upload or the rules change."""
+    """The loaded corpus and its flags; recomputed only when a file, an upload or the rules change.
+
+    A cold load shows a progress bar (files read, then each check) instead of a bare spinner;
+    a session that arrives while the same files are loading follows that load's progress.
+    """
     paths = configured_paths()
     uploads = list_uploads()
     rules = os.environ.get("BUDGET_AUDIT_RULES", "")
     limits, _ = active_limits()
-    return _load(
-        _fingerprint(paths, uploads, rules, limits),
-        tuple(os.fsencode(p) for p in paths),  # bytes: a GBK-named file is no valid str
-        tuple(os.fsencode(p) for p in uploads),
-        rules,
-        limits,
-    )
+    key = _fingerprint(paths, uploads, rules, limits)
+    with _LOCK:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return _LOADED[key]
+        job = _LOADING.get(key)
+        if job is None:
+            args = (  # bytes: a GBK-named file is no valid str
+                tuple(os.fsencode(p) for p in paths),
+                tuple(os.fsencode(p) for p in uploads),
+                rules,
+                limits,
+            )
+            job = _LOADING[key] = Loading(key, args)
+            job.thread.start()
+    holder = st.empty()
+    bar = holder.progress(job.fraction, text=job.text)
+    while not job.done.wait(0.3):
+        bar.progress(job.fraction, text=job.text)
+    holder.empty()
+    if job.error is not None:
+        raise RuntimeError("loading the reports failed") from job.error
+    return job.result
+
+
+def clear_loaded() -> None:
+    """Forget every loaded corpus (tests; the next page load reads again)."""
+    with _LOCK:
+        _LOADED.clear()
 
 
 def departments(data: AppData) -> pl.DataFrame:

@@ -180,7 +180,8 @@ def test_serve_sets_workspace_env(monkeypatch, tmp_path):
     from cli import serve
 
     seen = {}
-    monkeypatch.setattr(serve.subprocess, "call", lambda cmd, env, cwd: seen.update(env) or 0)
+    monkeypatch.setattr(serve.subprocess, "Popen", lambda cmd, env, cwd, **kw: seen.update(env))
+    monkeypatch.setattr(serve, "supervise", lambda child: 0)
     assert cli.main(["serve", str(SAMPLES), "--workspace", str(tmp_path / "w")]) == 0
     assert seen[ws.ENV] == str((tmp_path / "w").resolve())
 

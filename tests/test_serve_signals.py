@@ -1,0 +1,75 @@
+"""``budget-audit serve`` stops its Streamlit server when it is told to stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLES, _free_port
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Process ids whose command line contains ``marker`` (the unique port)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "streamlit" in cmdline and marker in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_to_serve_leaves_nothing_listening(sig, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "BUDGET_AUDIT_WORKSPACE": str(tmp_path)}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", str(SAMPLES), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                assert serve.poll() is None, "serve exited before the server came up"
+                assert time.monotonic() < deadline, "server not up after 90 s"
+                time.sleep(0.3)
+        assert _listening(port) and _processes_with(f"--server.port {port}")
+        serve.send_signal(sig)  # what `kill -TERM` / Ctrl+C does
+        assert serve.wait(timeout=30) == 0
+        gone = time.monotonic() + 15
+        while (
+            _listening(port) or _processes_with(f"--server.port {port}")
+        ) and time.monotonic() < gone:
+            time.sleep(0.2)
+        assert not _listening(port), "a server still listens after serve stopped"
+        assert not _processes_with(f"--server.port {port}"), "the Streamlit child outlived serve"
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+        for pid in _processes_with(f"--server.port {port}"):
+            os.kill(pid, signal.SIGKILL)
