@@ -16,6 +16,8 @@ CHOOSE_PLACEHOLDER = "请选择"
 
 _CSS = """
 <style>
+/* the keyboard "Skip to main content" link has no Chinese text */
+[data-testid="stSkipToContent"] { display: none !important; }
 /* table toolbar: English tooltips (Download as CSV, Search, Fullscreen); our downloads are Chinese */
 [data-testid="stElementToolbar"] { display: none !important; }
 /* file uploader: "Upload" and "200MB per file • TXT, …" replaced */

@@ -39,7 +39,7 @@ def excerpt_html(lines: list[str], line: int, figures: list[str], context: int =
                 f'<div style="padding:1px 4px"><span style="color:#888">{n:>5}</span>  {text}</div>'
             )
     return (
-        '<div style="font-family:monospace;font-size:0.85rem;white-space:pre-wrap;'
+        '<div class="ba-source" style="font-family:monospace;font-size:0.85rem;white-space:pre-wrap;'
         'border:1px solid #ddd;border-radius:4px">' + "".join(out) + "</div>"
     )
 
@@ -82,7 +82,9 @@ def show_finding(finding: dict, flags, texts: dict[str, list[str]]) -> None:
 
 def show_flag(flag: dict, texts: dict[str, list[str]]) -> None:
     """Everything an auditor needs to quote a flag: figures, source text, why it matters."""
-    st.html(f"<p style='font-weight:600;margin:0'>{plain.esc(flag['message'])}</p>")
+    st.html(
+        f"<p class='ba-quote' style='font-weight:600;margin:0'>{plain.esc(flag['message'])}</p>"
+    )
     plain.note(f"证据：{flag['evidence'] or ''}")
     lines = texts.get(flag["doc_id"])
     if lines and flag.get("source_line"):

@@ -33,6 +33,7 @@ def corpus():
 
 # ---- real browser (Debian chromium driven by Playwright) ------------------------------------
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
@@ -60,19 +61,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def st_server(tmp_path_factory):
+@contextlib.contextmanager
+def running_app(log_path: Path, env: dict[str, str], ready_seconds: float = 90):
+    """A Streamlit server of the dashboard, as ``budget-audit serve`` starts it; yields its URL."""
     from cli.serve import streamlit_command
 
     port = _free_port()
-    log = (tmp_path_factory.mktemp("st") / "streamlit.log").open("w+")
-    env = {**os.environ, "BUDGET_AUDIT_PATHS": str(SAMPLES)}
+    log = log_path.open("w+")
     proc = subprocess.Popen(
         streamlit_command("127.0.0.1", port),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=env,
+        env={**os.environ, **env},
     )
     base, t0 = f"http://127.0.0.1:{port}", time.monotonic()
     try:
@@ -86,8 +87,8 @@ def st_server(tmp_path_factory):
                         break
             except OSError:
                 pass
-            if time.monotonic() - t0 > 90:
-                pytest.fail("streamlit not ready after 90 s")
+            if time.monotonic() - t0 > ready_seconds:
+                pytest.fail(f"streamlit not ready after {ready_seconds} s")
             time.sleep(0.2)
         yield base
     finally:
@@ -98,6 +99,13 @@ def st_server(tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def st_server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("st") / "streamlit.log"
+    with running_app(log, {"BUDGET_AUDIT_PATHS": str(SAMPLES)}) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import difflib
 import polars as pl
 import streamlit as st
 
-from dashboard import plain
+from dashboard import chrome, plain
 from dashboard.data import app_data
 from dashboard.labels import label
 from dashboard.repeated_text import best_match, places
@@ -69,11 +69,12 @@ chosen = st.selectbox(
     ids,
     index=ids.index(chosen),
     format_func=labels.get,
+    placeholder=chrome.CHOOSE_PLACEHOLDER,
     key="group",
 )
 write("group", chosen)
 flag = groups.filter(pl.col("flag_id") == chosen).row(0, named=True)
-st.html(f"<p style='font-weight:600;margin:0'>{plain.esc(flag['message'])}</p>")
+st.html(f"<p class='ba-quote' style='font-weight:600;margin:0'>{plain.esc(flag['message'])}</p>")
 plain.note(f"{flag['check_id']} {flag['check_title'] or ''} · {flag['threshold'] or ''}")
 
 found = places(flag, corpus)
@@ -118,6 +119,7 @@ if len(found) >= 2:
         options,
         index=options.index(at),
         format_func=lambda k: f"第 {k} 处 · {found[int(k) - 1].where}",
+        placeholder=chrome.CHOOSE_PLACEHOLDER,
         key="place",
     )
     write("place", None if at == "1" else at)

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from checks.base import CATEGORIES, SEVERITIES
-from dashboard import plain
+from dashboard import chrome, plain
 from dashboard.briefing_download import briefing_button
 from dashboard.data import app_data, departments
 from dashboard.labels import label
@@ -71,10 +71,16 @@ years = [_year_text(y) for y in pairs.filter(pl.col("department") == dept)["year
 year_text = read_choice("year", years, years[0] if years else None)
 
 c1, c2 = st.columns([3, 1])
-dept = c1.selectbox("部门", names, index=names.index(dept), key="dept")
+dept = c1.selectbox(
+    "部门", names, index=names.index(dept), placeholder=chrome.CHOOSE_PLACEHOLDER, key="dept"
+)
 years = [_year_text(y) for y in pairs.filter(pl.col("department") == dept)["year"].to_list()]
 year_text = c2.selectbox(
-    "年度", years, index=years.index(year_text) if year_text in years else 0, key="year"
+    "年度",
+    years,
+    index=years.index(year_text) if year_text in years else 0,
+    placeholder=chrome.CHOOSE_PLACEHOLDER,
+    key="year",
 )
 year = None if year_text in (None, UNKNOWN_YEAR) else int(year_text)
 write("dept", dept)

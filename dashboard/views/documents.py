@@ -3,6 +3,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import chrome
 from dashboard.data import app_data
 from dashboard.tables import Col, show
 from dashboard.url_state import link_box, read_choice, write
@@ -54,6 +55,7 @@ chosen = st.selectbox(
     [None] + names,
     index=names.index(chosen) + 1 if chosen else 0,
     format_func=lambda n: "（选择文件）" if n is None else n,
+    placeholder=chrome.CHOOSE_PLACEHOLDER,
     key="doc",
 )
 write("doc", chosen)

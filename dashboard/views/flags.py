@@ -44,7 +44,12 @@ cats = c[0].multiselect(
     key="cat",
 )
 sev = c[1].selectbox(
-    "严重程度", sev_options, index=sev_options.index(sev), format_func=sev_labels.get, key="sev"
+    "严重程度",
+    sev_options,
+    index=sev_options.index(sev),
+    format_func=sev_labels.get,
+    placeholder=chrome.CHOOSE_PLACEHOLDER,
+    key="sev",
 )
 depts = c[2].multiselect(
     "部门",
@@ -147,6 +152,7 @@ if shown.height:
         [None] + ids,
         index=(ids.index(selected) + 1) if selected else 0,
         format_func=lambda k: "（选择一个问题）" if k is None else labels[k],
+        placeholder=chrome.CHOOSE_PLACEHOLDER,
         key="flag",
     )
     write("flag", pick)

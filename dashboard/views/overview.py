@@ -67,6 +67,7 @@ top = f[3].selectbox(
     "图表前 N 项",
     TOP_CHOICES,
     index=TOP_CHOICES.index(read_choice("top", TOP_CHOICES, "15")),
+    placeholder=chrome.CHOOSE_PLACEHOLDER,
     key="top",
 )
 if "fp" not in st.session_state:  # the toggle is drawn under the ranking's title, read here
