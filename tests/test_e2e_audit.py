@@ -232,7 +232,7 @@ def test_every_page_on_the_samples_and_a_hostile_report(
     refused: list[str] = []
     ctx = _context(browser, hostile_server, viewport, refused)
     page = ctx.new_page()
-    page.set_default_timeout(120_000)
+    page.set_default_timeout(300_000)
     try:
         sample = docs.filter(pl.col("source_file").str.starts_with("002"))
         dept, year = sample["department"][0], sample["year"][0]
@@ -272,7 +272,7 @@ def test_url_parameters_are_shown_literally(browser, hostile_server):
     refused: list[str] = []
     ctx = _context(browser, hostile_server, VIEWPORTS[0], refused)
     page = ctx.new_page()
-    page.set_default_timeout(120_000)
+    page.set_default_timeout(300_000)
     keys = ["dept", "year", "flag", "tab", "fcat", "fsev", "cat", "sev", "q", "group", "place"]
     keys += ["doc", "region", "top"]
     try:
@@ -297,7 +297,7 @@ def test_every_page_at_200_departments(browser, synth_server, synth_corpus, view
     refused: list[str] = []
     ctx = _context(browser, synth_server, viewport, refused)
     page = ctx.new_page()
-    page.set_default_timeout(180_000)
+    page.set_default_timeout(300_000)
     try:
         top = (
             flags.group_by("department", "year")
