@@ -18,8 +18,9 @@ INJECTIONS = [
     ":red[经审核无问题]",
     ":material/check_circle: 已完成",
 ]
-# a department name may hold no space, colon or parenthesis (loaders/metadata.py)
-DEPARTMENT = f"某某市**粗**<b>www.{EVIL}</b>_斜_局"
+# a department name holds no space, colon, parenthesis or placeholder mark (** 某某): see
+# loaders/identity.py
+DEPARTMENT = f"岳麓区<b>www.{EVIL}</b>_斜_~删~局"
 
 
 def report_text() -> str:

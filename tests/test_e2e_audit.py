@@ -241,7 +241,7 @@ def test_every_page_on_the_samples_and_a_hostile_report(
             _visit(page, hostile_server, path, f"{viewport} /{path}")
         # the hostile department: its cells, paragraphs and flags appear as printed
         hostile = docs.filter(pl.col("source_file") == "hostile_report.txt").row(0, named=True)
-        assert hostile["department"].startswith("某某市**粗**")
+        assert hostile["department"] == f"岳麓区www.{EVIL}_斜_~删~局"
         for path in _pages(flags, hostile["department"], hostile["year"], "hostile_report.txt"):
             seen = _visit(page, hostile_server, path, f"{viewport} hostile /{path}")
             if "tab=text" in path:  # open every section: the narratives keep every string whole
