@@ -7,11 +7,13 @@ shared dashboard, or a name asked once per browser session on 127.0.0.1.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import polars as pl
 import streamlit as st
 
+from dashboard import plain
 from dashboard.url_state import read_many, write
 from dashboard.workspace import workspace_dir
 from review.access import Throttle, sign_in_required
@@ -38,6 +40,7 @@ STATUS_ICONS = {  # Material icons ship with Streamlit (no emoji font needed)
     "已整改": ":material/task_alt:",
 }
 _THROTTLE = Throttle()
+LOG = logging.getLogger("budget_audit.dashboard")
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,7 +54,11 @@ def review_store() -> ReviewStore | None:
         return _open(database_url(None, workspace_dir()))
     except Exception as exc:  # bad URL, server down, schema too new: the page still works
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        st.error(f"审核数据库无法打开，审核结论暂不可用：{reason}", icon="⚠️")
+        LOG.error("review database unavailable: %s", reason)  # may name the server: log only
+        st.error(
+            "审核数据库无法打开，审核结论暂不可用（原因已记录在服务器日志中）。",
+            icon=":material/error:",
+        )
         return None
 
 
@@ -80,7 +87,7 @@ def require_sign_in() -> None:
         return
     if st.session_state.get(SIGNED_IN):
         with st.sidebar:
-            st.caption(f"已登录：{st.session_state[REVIEWER]}")
+            st.caption(f"已登录：{plain.md(st.session_state[REVIEWER])}")
             if st.button("退出登录", key="review_sign_out"):
                 st.session_state.pop(SIGNED_IN, None)
                 st.session_state.pop(REVIEWER, None)
@@ -89,9 +96,8 @@ def require_sign_in() -> None:
     users = Users.in_workspace(workspace_dir())
     st.title("登录")
     if not users.exists():
-        st.error(
-            f"看板对其他电脑开放，但没有用户文件 {users.path}：请先运行 budget-audit users add 姓名"
-        )
+        LOG.error("shared dashboard without a users file: %s", users.path)
+        st.error("看板对其他电脑开放，但还没有用户：请管理员先运行 budget-audit users add 姓名")
         st.stop()
     with st.form("review_sign_in"):
         name = st.text_input("姓名", max_chars=100)
@@ -118,7 +124,7 @@ def _reviewer_field(key: str) -> None:
     """The reviewer's name: the signed-in user, or asked here once per browser session."""
     name = st.session_state.get(REVIEWER, "")
     if name:
-        st.caption(f"审核人：{name}")
+        st.caption(f"审核人：{plain.md(name)}")
     else:
         st.text_input("审核人姓名（本次会话只问一次）", key=f"reviewer-{key}", max_chars=100)
 
@@ -143,6 +149,7 @@ def _history_table(store: ReviewStore, finding_id: str) -> None:
         ),
         hide_index=True,
         width="stretch",
+        placeholder="",
     )
 
 
@@ -166,7 +173,7 @@ def _save(key: str, finding: Finding, status: str) -> None:
         st.session_state[f"problem-{key}"] = f"未能保存：{reason}"
         return
     st.session_state[REVIEWER] = saved.reviewer  # asked once per browser session
-    st.session_state[f"saved-{key}"] = f"已记录：{saved.status}（{saved.reviewer}）"
+    st.session_state[f"saved-{key}"] = f"已记录：{saved.status}（{plain.md(saved.reviewer)}）"
 
 
 @st.fragment
@@ -183,22 +190,23 @@ def decision_panel(finding: dict, key: str) -> None:
         decision = None
     if decision:
         st.markdown(
-            f"审核结论：**{decision.status}**（{decision.reviewer}，{local_time(decision.decided_at)}）"
-            + (f"：{decision.note}" if decision.note else "")
+            f"审核结论：**{decision.status}**（{plain.md(decision.reviewer)}，"
+            f"{local_time(decision.decided_at)}）"
+            + (f"：{plain.md(decision.note)}" if decision.note else "")
         )
     elif earlier:
         st.warning(
-            f"{OUTDATED}的审核结论：{earlier.reviewer} 于 {local_time(earlier.decided_at)} 定为"
-            f"“{earlier.status}”（当时的数字：{earlier.figures or '—'}）"
-            + (f"，说明：{earlier.note}" if earlier.note else "")
+            f"{OUTDATED}的审核结论：{plain.md(earlier.reviewer)} 于 {local_time(earlier.decided_at)} 定为"
+            f"“{earlier.status}”（当时的数字：{plain.md(earlier.figures or '—')}）"
+            + (f"，说明：{plain.md(earlier.note)}" if earlier.note else "")
             + "。数字已变化，请重新审核。",
-            icon="🕘",
+            icon=":material/history:",
         )
     else:
         st.caption("尚未审核")
     problem = st.session_state.pop(f"problem-{key}", "")
     if problem:
-        st.error(problem)
+        st.error(plain.md(problem))
     saved = st.session_state.pop(f"saved-{key}", "")
     if saved:
         st.toast(saved)

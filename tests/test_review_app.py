@@ -127,7 +127,8 @@ def test_shared_dashboard_needs_a_user_file_and_a_password(db, shared, tmp_path,
     monkeypatch.setenv("BUDGET_AUDIT_WORKSPACE", str(workspace))
     at = AppTest.from_file(ENTRY, default_timeout=60)
     at.run()
-    assert any("没有用户文件" in e.value for e in at.error)
+    assert any("还没有用户" in e.value for e in at.error)
+    assert not any(str(workspace) in e.value for e in at.error)  # no server path in the page
     assert not at.dataframe
 
     Users.in_workspace(workspace).add("王五", "审核会议专用密码")
