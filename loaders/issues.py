@@ -81,6 +81,12 @@ _ENTRIES = [
     IssueType("unreadable", "无法读取文件", "无法读取文件：{detail}", "error"),
     IssueType("duplicate", "重复文件", "与 {other} 内容相同，未重复读入", "error"),
     IssueType(
+        "same-report",
+        "同一份报告",
+        "与 {other} 是同一份报告（部门、年度、类型和读出的数字都相同），只检查一次",
+        "warning",
+    ),
+    IssueType(
         "internal-error",
         "程序内部错误",
         "读取时程序出错（{stage}：{detail}），该文件未读入；请把文件提供给维护人员",

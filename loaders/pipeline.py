@@ -20,6 +20,7 @@ from loaders import model
 from loaders.blocks import Grid, Paragraph, is_heading, text_to_blocks
 from loaders.cache import ParseCache, limits_digest
 from loaders.decode import decode_bytes
+from loaders.duplicates import drop_repeats
 from loaders.identity import cover_statement, find_year, identify
 from loaders.issues import FileProblem, issue
 from loaders.limits import Deadline, Limits, human_size
@@ -314,7 +315,7 @@ def load_named(
     limits = limits or Limits()
     if cache is None:
         docs = _parse_all(files, names, limits, workers, isolate, progress)
-        return _corpus(_with_name_notes(docs, files))
+        return _one_per_report(_corpus(_with_name_notes(docs, files)))
     keys = [_content_key(p, limits) for p in files]
     wanted = {k: n for k, n in zip(keys, names, strict=True) if k}
     cached, found = cache.lookup(wanted)
@@ -327,7 +328,14 @@ def load_named(
     corpus = _corpus(fresh)
     if cached is not None:
         corpus = corpus.merged_with(cached)
-    return corpus.sorted_by_file()
+    return _one_per_report(corpus).sorted_by_file()
+
+
+def _one_per_report(corpus: Corpus) -> Corpus:
+    """The corpus with a report read twice (two encodings, .pdf and .docx) kept once."""
+    tables = {n: f for n, f in corpus.frames.items() if n != "documents"}
+    documents, kept = drop_repeats(corpus.documents, tables)
+    return corpus if documents is corpus.documents else corpus.replace(documents=documents, **kept)
 
 
 def validated(doc: LoadedDoc) -> LoadedDoc:

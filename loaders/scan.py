@@ -22,6 +22,7 @@ import polars as pl
 from loaders import dataset as ds
 from loaders import frames as fr
 from loaders.cache import ParseCache
+from loaders.duplicates import drop_repeats
 from loaders.issues import issue
 from loaders.limits import Limits
 from loaders.pipeline import _content_key, _display_name, expand_paths
@@ -106,6 +107,7 @@ def _write(paths, files, names, keys, cache: ParseCache, kept: list[fr.Frames]) 
             rows = rows.with_columns(pl.col("current_file").alias("source_file"))
         rows = rows.select(fr.schema(table).keys())
         tables[table] = pl.concat([rows, extra[table].lazy().select(fr.schema(table).keys())])
+    documents, tables = drop_repeats(documents, tables)  # one report saved twice: checked once
     root = cache.root / "corpus" / ds.digest_of(documents)
     existing = ds.CorpusDataset.open(root)
     if existing is not None:
