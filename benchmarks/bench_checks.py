@@ -5,7 +5,8 @@
 For each size: the synthetic corpus (``budget-audit synth``, generated once under
 ``artifacts/``) is scanned once into a workspace so that its files come from the parse cache;
 then, in a fresh process per size, the scanned dataset is opened and every registered check
-is timed as ``scan`` runs it: partition by partition (region × year), the corpus-wide ones
+is timed as ``scan`` runs it: partitions (region × year) in batches of up to
+``checks.partitioned.BATCH_DOCUMENTS`` documents, the corpus-wide ones
 once on the tables they read (best of ``--repeat``); then the whole partitioned run
 (``checks.partitioned.run_partitioned``: all checks, findings, ranking), and with
 ``--whole`` the engine on the corpus held whole in memory. Prints a markdown table with the time per check per size and the ratio of the
@@ -49,7 +50,7 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool) -> dict:
     corpus loaded whole in memory."""
     os.environ["BUDGET_AUDIT_WORKSPACE"] = str(workspace)
     from checks.engine import check_settings, run_checks
-    from checks.partitioned import _wide_corpus, run_partitioned
+    from checks.partitioned import _wide_corpus, batches, run_partitioned
     from checks.registry import CHECKS
     from checks.settings import load_rules
     from loaders import model
@@ -70,7 +71,8 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool) -> dict:
                 start = time.perf_counter()
                 module.run(wide, check_settings(settings, module.CHECK))
                 spent[module.CHECK.code] += time.perf_counter() - start
-        for _part, corpus in dataset.partition_corpora():
+        for batch in batches(dataset):  # as scan checks them: partitions batched
+            corpus = dataset.corpus(batch)
             for module in CHECKS:
                 if module.CHECK.scope == "corpus":
                     continue
@@ -84,6 +86,7 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool) -> dict:
     result = {
         "documents": dataset.documents.height,
         "partitions": len(dataset.partitions()),
+        "batches": len(batches(dataset)),
         "budget_lines": dataset.count("budget_lines"),
         "indicators": dataset.count("indicators"),
         "flags": run.flags.height,
@@ -157,7 +160,8 @@ def _print(results: dict) -> None:
     for n in sizes:
         r = results[n]
         print(
-            f"\n{n:,} departments: {r['documents']:,} files in {r['partitions']:,} partitions, "
+            f"\n{n:,} departments: {r['documents']:,} files in {r['partitions']:,} partitions "
+            f"({r.get('batches', '?')} batches), "
             f"{r['budget_lines']:,} budget lines, "
             f"{r['indicators']:,} indicators, {r['flags']:,} flags; loaded in {r['load_s']:.1f} s; "
             f"load average {', '.join(f'{x:.1f}' for x in r['load_avg'])}"

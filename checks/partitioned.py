@@ -2,8 +2,8 @@
 
 Every check but the corpus-wide ones (``scope == "corpus"``: T01 compares texts across all
 departments) looks within one department and year, and a department's reports of a year
-are in one partition (region, year) of :mod:`loaders.dataset`. So each partition is checked
-on its own, by the executor (here, or on a Ray cluster), with the corpus-wide checks run
+are in one partition (region, year) of :mod:`loaders.dataset`. So partitions are checked
+apart, a batch of them at a time (:func:`batches`), by the executor (here, or on a Ray cluster), with the corpus-wide checks run
 once beforehand on only the tables they read and their flags handed to the partition of
 the document they cite. :func:`checks.engine.combine` then sums and ranks as for a corpus
 checked whole: the flags, findings, summary and ranking are the same.
@@ -59,6 +59,32 @@ def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
     return given, counted
 
 
+BATCH_DOCUMENTS = 400
+
+
+def batches(dataset, limit: int = BATCH_DOCUMENTS) -> list[list]:
+    """Consecutive partitions together, up to ``limit`` documents a batch (a partition larger
+    than that is a batch of its own). A check's fixed cost per call (building its frames, a few
+    hundred small polars steps for the disclosure checks) is then paid once per batch, not
+    once per region and year (411 partitions at 1,000 departments); memory stays bounded."""
+    sizes = dict(
+        ((r, y), n) for r, y, n in dataset.documents.group_by("region", "year").len().iter_rows()
+    )
+    out: list[list] = []
+    current: list = []
+    held = 0
+    for part in dataset.partitions():
+        n = sizes.get(part, 0)
+        if current and held + n > limit:
+            out.append(current)
+            current, held = [], 0
+        current.append(part)
+        held += n
+    if current:
+        out.append(current)
+    return out
+
+
 def _check_frames(job: tuple[Frames, dict, dict]):
     """One partition's checks (runs in an executor: here or on a cluster)."""
     frames, settings, given = job
@@ -71,13 +97,19 @@ def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
 
     executor = executor or LocalExecutor()
     given, counted = _corpus_wide(dataset, settings)
-    parts = dataset.partitions()
     wide = list(counted)  # every partition takes these checks' flags, none runs them again
 
-    def given_to(part) -> dict[str, CheckResult]:
-        return {code: given.get(part, {}).get(code, CheckResult()) for code in wide}
+    def given_to_batch(batch) -> dict[str, CheckResult]:
+        out = {code: CheckResult() for code in wide}
+        for part in batch:
+            for code in wide:
+                out[code].flags.extend(given.get(part, {}).get(code, CheckResult()).flags)
+        return out
 
-    jobs = ((dataset.frames([p]), settings, given_to(p)) for p in parts)
+    jobs = (
+        (dataset.frames(batch), settings, given_to_batch(batch))
+        for batch in batches(dataset, BATCH_DOCUMENTS)
+    )
     runs = list(executor.map(_check_frames, jobs))
     documents = dataset.documents.select(model.DOCUMENTS.keys())
     return combine(runs, documents, counted)

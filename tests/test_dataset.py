@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from checks import partitioned
 from checks.engine import run_checks
 from checks.partitioned import run_partitioned
 from checks.registry import CHECKS
@@ -88,11 +89,16 @@ def test_batches_and_compaction_give_the_same_dataset(folder, tmp_path, monkeypa
     _same_corpus(one.corpus(), many.corpus())
 
 
-def test_checks_by_partition_equal_checks_of_the_whole(folder, tmp_path):
+@pytest.mark.parametrize("batch", [1, 3, partitioned.BATCH_DOCUMENTS])
+def test_checks_by_partition_equal_checks_of_the_whole(folder, tmp_path, monkeypatch, batch):
+    """Partitions checked one at a time (batch 1), a few together, or all in one batch."""
+    monkeypatch.setattr(partitioned, "BATCH_DOCUMENTS", batch)
     dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
     settings = load_rules(None, CHECKS)
     whole = run_checks(dataset.corpus(), settings=settings)
     parts = run_partitioned(dataset, settings)
+    n = len(partitioned.batches(dataset, batch))
+    assert n == len(dataset.partitions()) if batch == 1 else 1 <= n < len(dataset.partitions())
     assert whole.flags.height > 100
     assert any(m.CHECK.scope == "corpus" for m in CHECKS)
     assert whole.flags.filter(pl.col("check_id") == "T01").height  # corpus-wide flags included
