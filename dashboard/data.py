@@ -28,9 +28,10 @@ from checks.settings import RulesError
 from dashboard.lazy_corpus import LazyCorpus
 from dashboard.workspace import active_limits, list_uploads, source_name, uploads_dir
 from loaders.cache import ParseCache, default_cache_dir
+from loaders.duplicates import CONTENT, drop_repeats
 from loaders.executors import LocalExecutor
 from loaders.limits import Limits
-from loaders.model import LoadedDoc
+from loaders.model import DOCUMENTS, LoadedDoc
 from loaders.pipeline import (
     LOADER_VERSION,
     Corpus,
@@ -125,6 +126,20 @@ def load_uploads(
     return kept.merged_with(Corpus.from_docs(duplicates))
 
 
+def without_known_reports(uploads: Corpus, dataset) -> Corpus:
+    """The uploads, each one that repeats a report of the folder (the PDF of a report read as
+    text) kept in the list but left out of the checks: the folder's copy is checked already."""
+    tables = {n: f for n, f in uploads.frames.items() if n != "documents"}
+    known = (
+        dataset.documents.select(DOCUMENTS.keys()),
+        {n: dataset.table(n) for n in CONTENT},
+    )
+    documents, kept = drop_repeats(uploads.documents, tables, known)
+    if documents is uploads.documents:
+        return uploads
+    return uploads.replace(documents=documents, **kept)
+
+
 class Loading:
     """One cold load, run in a thread so that every waiting session can show its progress.
 
@@ -200,6 +215,8 @@ def _load(
         seen.pop("", None)
         seen.pop(None, None)
         extra = load_uploads([Path(os.fsdecode(p)) for p in uploads], limits, seen, cache)
+        if dataset is not None:
+            extra = without_known_reports(extra, dataset)
     corpus = LazyCorpus(dataset, extra)
 
     def compute(settings: dict) -> CheckRun:

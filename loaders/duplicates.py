@@ -36,12 +36,21 @@ def _content_hash(frame: pl.LazyFrame, columns: tuple[str, ...]) -> pl.LazyFrame
     )
 
 
-def duplicates(documents: pl.DataFrame, tables: dict[str, pl.LazyFrame]) -> pl.DataFrame:
-    """source_file → kept: the documents that repeat an earlier one (empty when none)."""
+def duplicates(
+    documents: pl.DataFrame, tables: dict[str, pl.LazyFrame], settled: set[str] | None = None
+) -> pl.DataFrame:
+    """source_file → kept: the documents that repeat an earlier one (empty when none).
+    Files in ``settled`` (already checked, as the dashboard's folder is when files are
+    uploaded beside it) are always kept in preference to the others."""
     out = {"source_file": pl.String, "kept": pl.String}
     candidates = documents.filter(
         pl.col("status") != "failed", pl.col("department").is_not_null()
     ).select("source_file", *SAME_REPORT, "status", "format")
+    if settled:  # only reports that something new may repeat
+        new = candidates.filter(~pl.col("source_file").is_in(list(settled)))
+        candidates = candidates.join(
+            new.select(SAME_REPORT).unique(), on=list(SAME_REPORT), how="semi", nulls_equal=True
+        )
     if candidates.height < 2 or candidates.select(SAME_REPORT).is_unique().all():
         return pl.DataFrame(schema=out)
     files = candidates["source_file"].implode()
@@ -60,7 +69,8 @@ def duplicates(documents: pl.DataFrame, tables: dict[str, pl.LazyFrame]) -> pl.D
         fingerprint.collect()
         .filter(pl.any_horizontal(pl.col(n).is_not_null() for n in names))  # something read
         .with_columns(pl.concat_str([pl.col(n).fill_null("-") for n in names]).alias("content"))
-        .sort(  # kept: read whole, then the format read most directly, then by name
+        .sort(  # kept: settled, read whole, then the format read most directly, then by name
+            ~pl.col("source_file").is_in(list(settled or ())),
             pl.col("status").replace_strict({"ok": 0}, default=1),
             pl.col("format").replace_strict(FORMAT_ORDER, default=len(FORMAT_ORDER)),
             "source_file",
@@ -96,11 +106,29 @@ def mark(documents: pl.DataFrame, dups: pl.DataFrame) -> tuple[pl.DataFrame, pl.
     return marked, rows
 
 
-def drop_repeats(documents: pl.DataFrame, tables: dict) -> tuple[pl.DataFrame, dict]:
-    """(documents, tables) with each repeated report failed and its rows left out; ``tables``
-    maps frame names to polars frames, lazy or not (parse_issues gains the issue rows)."""
+def drop_repeats(
+    documents: pl.DataFrame, tables: dict, known: tuple[pl.DataFrame, dict] | None = None
+) -> tuple[pl.DataFrame, dict]:
+    """(documents, tables) with each repeated report marked and its rows left out; ``tables``
+    maps frame names to polars frames, lazy or not (parse_issues gains the issue rows).
+    ``known`` (documents, tables) were checked already: a report among them is kept and its
+    repeats here are left out (uploads beside the dashboard's folder)."""
     lazy = {n: (f.lazy() if isinstance(f, pl.DataFrame) else f) for n, f in tables.items()}
-    dups = duplicates(documents, lazy)
+    every, settled = documents, set()
+    if known is not None:
+        known_docs, known_tables = known
+        settled = set(known_docs["source_file"].to_list())
+        cols = documents.columns
+        every = pl.concat([known_docs.select(cols), documents], how="vertical_relaxed")
+        lazy = {
+            n: pl.concat(
+                [known_tables[n].select(f.collect_schema().names()), f], how="vertical_relaxed"
+            )
+            if n in known_tables
+            else f
+            for n, f in lazy.items()
+        }
+    dups = duplicates(every, lazy, settled).filter(~pl.col("source_file").is_in(list(settled)))
     if dups.is_empty():
         return documents, tables
     documents, rows = mark(documents, dups)

@@ -86,3 +86,25 @@ def test_one_figure_different_is_another_report_and_nothing_read_is_never_a_copy
         ("c.pdf", None, "基本支出", 10.0, 8.0),
     )
     assert duplicates(docs, lines).rows() == [("b.pdf", "a.txt")]
+
+
+def test_an_upload_repeating_a_report_of_the_folder_is_not_checked_again(tmp_path):
+    from dashboard.data import load_uploads, without_known_reports
+    from dashboard.lazy_corpus import LazyCorpus
+    from loaders.cache import ParseCache
+    from loaders.pipeline import LOADER_VERSION
+    from loaders.scan import scan_to_dataset
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
+    shutil.copy(FORMATS / "003.docx", tmp_path / "003.docx")
+    uploads = without_known_reports(load_uploads([tmp_path / "003.docx"], None, {}), dataset)
+    upload = uploads.documents.row(0, named=True)
+    assert upload["status"] == "ok" and SAMPLE.name in upload["message"]
+    assert uploads.budget_lines.is_empty() and uploads.indicators.is_empty()
+    assert set(uploads.parse_issues["code"]) >= {"same-report"}
+    alone = run_checks(dataset.corpus())
+    both = run_checks(LazyCorpus(dataset, uploads))
+    assert both.findings.height == alone.findings.height
