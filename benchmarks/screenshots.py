@@ -23,18 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHARTS_DRAWN = (
     "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"

@@ -431,20 +431,26 @@ def printable_name(name: str) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
+def name_encoding(raw: bytes) -> str | None:
+    """How a file name that is not UTF-8 was decoded for display (None: it is UTF-8)."""
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("gb18030")
+        return "GB18030"
+    except UnicodeDecodeError:
+        return "UTF-8（无法解码的字节显示为 �）"
+
+
 def _with_name_notes(docs: list[LoadedDoc], files: list[Path]) -> list[LoadedDoc]:
     """An info issue on each file whose name had to be decoded for display."""
     for doc, path in zip(docs, files, strict=True):
-        raw = os.fsencode(path.name)
-        try:
-            raw.decode("utf-8")
+        encoding = name_encoding(os.fsencode(path.name))
+        if encoding is None:
             continue
-        except UnicodeDecodeError:
-            pass
-        try:
-            raw.decode("gb18030")
-            encoding = "GB18030"
-        except UnicodeDecodeError:
-            encoding = "UTF-8（无法解码的字节显示为 �）"
         row = issue("file-name-encoding", encoding=encoding)
         row.update(doc_id=doc.document["doc_id"], source_file=doc.document["source_file"])
         doc.issues.append(row)

@@ -25,7 +25,7 @@ from loaders.cache import ParseCache
 from loaders.duplicates import drop_repeats
 from loaders.issues import issue
 from loaders.limits import Limits
-from loaders.pipeline import _content_key, _display_name, expand_paths
+from loaders.pipeline import _content_key, _display_name, expand_paths, name_encoding
 
 
 def scan_to_dataset(
@@ -121,18 +121,9 @@ def _with_name_notes(batch: fr.Frames, files: list[Path], names: list[str]) -> f
     rows = []
     for name, doc_id, key in batch["documents"].select("source_file", "doc_id", fr.KEY).iter_rows():
         raw = raw_of.get(name)
-        if raw is None:
+        encoding = None if raw is None else name_encoding(raw)
+        if encoding is None:
             continue
-        try:
-            raw.decode("utf-8")
-            continue
-        except UnicodeDecodeError:
-            pass
-        try:
-            raw.decode("gb18030")
-            encoding = "GB18030"
-        except UnicodeDecodeError:
-            encoding = "UTF-8（无法解码的字节显示为 �）"
         row = issue("file-name-encoding", encoding=encoding)
         rows.append({**row, "doc_id": doc_id, "source_file": name, fr.KEY: key})
     if not rows:
