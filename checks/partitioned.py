@@ -12,11 +12,13 @@ checked whole: the flags, findings, summary and ranking are the same.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 import polars as pl
 
 from checks.base import CheckResult
-from checks.engine import CheckRun, check_part, check_settings, combine
+from checks.engine import CheckRun, PartRun, check_part, check_settings, combine
 from checks.registry import CHECKS
 from loaders import model
 from loaders.frames import Frames, to_corpus
@@ -91,25 +93,63 @@ def _check_frames(job: tuple[Frames, dict, dict]):
     return check_part(to_corpus(frames), settings, given)
 
 
-def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
-    """:func:`checks.engine.run_checks` over a :class:`loaders.dataset.CorpusDataset`."""
+def _check_batch(job: tuple) -> PartRun:
+    """One batch's checks in a worker process, which reads the batch from the dataset itself."""
+    dataset, batch, settings, given = job
+    return check_part(dataset.corpus(batch), settings, given)
+
+
+def _ready() -> None:
+    """Nothing: a first task, so that the workers start (and import) while the corpus-wide
+    checks run here."""
+
+
+def _pool(executor, n_batches: int) -> ProcessPoolExecutor | None:
+    """Worker processes for the batches, when this machine's executor has more than one worker
+    and there is more than one batch (spawned: polars' threads do not survive a fork)."""
     from loaders.executors import LocalExecutor
 
-    executor = executor or LocalExecutor()
-    given, counted = _corpus_wide(dataset, settings)
-    wide = list(counted)  # every partition takes these checks' flags, none runs them again
+    workers = min(getattr(executor, "workers", 1), n_batches)
+    if not isinstance(executor, LocalExecutor) or workers < 2:
+        return None
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(workers):
+        pool.submit(_ready)
+    return pool
 
-    def given_to_batch(batch) -> dict[str, CheckResult]:
-        out = {code: CheckResult() for code in wide}
-        for part in batch:
-            for code in wide:
-                out[code].flags.extend(given.get(part, {}).get(code, CheckResult()).flags)
-        return out
 
-    jobs = (
-        (dataset.frames(batch), settings, given_to_batch(batch))
-        for batch in batches(dataset, BATCH_DOCUMENTS)
-    )
-    runs = list(executor.map(_check_frames, jobs))
+def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
+    """:func:`checks.engine.run_checks` over a :class:`loaders.dataset.CorpusDataset`.
+
+    With no ``executor``, every batch is checked in this process. With a
+    :class:`loaders.executors.LocalExecutor` of several workers (``scan``), the batches are
+    checked in as many worker processes, one batch each at a time, so that memory stays
+    bounded; on Ray, by the cluster. The results are the same and in the same order.
+    """
+    from loaders.executors import LocalExecutor
+
+    parts = batches(dataset, BATCH_DOCUMENTS)
+    pool = _pool(executor, len(parts))
+    executor = executor or LocalExecutor(1)
+    try:
+        given, counted = _corpus_wide(dataset, settings)
+        wide = list(counted)  # every partition takes these checks' flags, none runs them again
+
+        def given_to_batch(batch) -> dict[str, CheckResult]:
+            out = {code: CheckResult() for code in wide}
+            for part in batch:
+                for code in wide:
+                    out[code].flags.extend(given.get(part, {}).get(code, CheckResult()).flags)
+            return out
+
+        if pool is not None:
+            jobs = [(dataset, batch, settings, given_to_batch(batch)) for batch in parts]
+            runs = list(pool.map(_check_batch, jobs))
+        else:
+            frames = ((dataset.frames(b), settings, given_to_batch(b)) for b in parts)
+            runs = list(executor.map(_check_frames, frames))
+    finally:
+        if pool is not None:
+            pool.shutdown()
     documents = dataset.documents.select(model.DOCUMENTS.keys())
     return combine(runs, documents, counted)

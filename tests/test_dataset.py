@@ -106,6 +106,18 @@ def test_checks_by_partition_equal_checks_of_the_whole(folder, tmp_path, monkeyp
         assert_frame_equal(getattr(whole, name), getattr(parts, name))
 
 
+def test_batches_checked_in_worker_processes_give_the_same_run(folder, tmp_path, monkeypatch):
+    """``scan`` hands the batches to as many worker processes as its executor has workers."""
+    monkeypatch.setattr(partitioned, "BATCH_DOCUMENTS", 2)
+    dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
+    settings = load_rules(None, CHECKS)
+    assert len(partitioned.batches(dataset, 2)) > 2
+    here = run_partitioned(dataset, settings)
+    pooled = run_partitioned(dataset, settings, LocalExecutor(2))
+    for name in ("flags", "findings", "summary", "departments"):
+        assert_frame_equal(getattr(here, name), getattr(pooled, name))
+
+
 def test_scan_output_is_the_same_cold_warm_and_without_cache(folder, tmp_path):
     from cli.main import main
 
