@@ -96,11 +96,49 @@ def _topic(name: str, text: str, least: int) -> str | None:
     return None
 
 
+_RATE_AT = re.compile(r"率(?=(?:为|达|达到|是)?\d+(?:\.\d+)?%)")  # a 率 that a figure follows
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BLANK = re.compile(r"[\s\u3000]+")
+
+
+def _may_state_rate(lines: list[str]) -> bool:
+    """False when no prose sentence of the document can state a rate other than a money rate,
+    found without splitting the document into sentences (most documents state such rates only
+    in their tables).
+
+    Sentences come from the lines without tabs, blanks removed, so each is a run of ``prose``
+    below. A rate in a sentence is a 率 followed by a figure, its name the (at most six)
+    Chinese characters before it; a sentence can only start inside those at a line start, so
+    the name is the one seen here unless a line starts within it (then: maybe).
+    """
+    text = "\n".join(lines)
+    if "|" in text or "#" in text or "**" in text:  # Markdown marks go before sentences: maybe
+        return True
+    starts, parts, at = set(), [], 0
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if "\t" in line:
+            continue
+        line = _BLANK.sub("", line)
+        starts.add(at)
+        parts.append(line)
+        at += len(line)
+    prose = "".join(parts)
+    for m in _RATE_AT.finditer(prose):
+        r = m.start()
+        k = 0
+        while k < 6 and r - k - 1 >= 0 and _CJK.match(prose[r - k - 1]):
+            k += 1
+        if not _MONEY_RATE.search(prose[r - k : r + 1]) or any(
+            p in starts for p in range(r - k + 1, r + 1)
+        ):
+            return True
+    return False
+
+
 def _rate_sentences(corpus, doc_id: str, cache: dict) -> list:
     """The sentences of a document that state a rate other than a money rate."""
     if doc_id not in cache:
-        raw = "".join(corpus.texts.get(doc_id, []))
-        if not any(not _MONEY_RATE.search(m.group(1)) for m in _RATE.finditer(raw)):
+        if not _may_state_rate(corpus.texts.get(doc_id, [])):
             cache[doc_id] = []
             return cache[doc_id]
         cache[doc_id] = [
