@@ -7,6 +7,7 @@ from checks.base import (
     CheckResult,
     effective_budget,
     fmt,
+    frame_rows,
     half_unit,
     make_flag,
     pct,
@@ -36,7 +37,7 @@ def run(corpus, settings: dict) -> CheckResult:
     df = corpus.budget_lines
     if df.is_empty():
         return result
-    for row in df.iter_rows(named=True):
+    for row in frame_rows(corpus, "budget_lines"):
         budget, actual, stated = effective_budget(row), row.get("actual"), row.get("rate_stated")
         subject = row["project"] or row["item"]
         if stated is not None and budget and actual is not None and budget > 0:

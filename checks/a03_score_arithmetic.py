@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from checks.base import CheckInfo, CheckResult, make_flag
+from checks.base import CheckInfo, CheckResult, frame_rows, make_flag
 
 CHECK = CheckInfo(
     code="A03",
@@ -66,10 +66,10 @@ def _slip(flag: dict, row: dict, rows: list[dict], tolerance: float) -> dict:
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     tables: dict[tuple, list[dict]] = defaultdict(list)
-    for row in corpus.indicators.iter_rows(named=True):
+    for row in frame_rows(corpus, "indicators"):
         tables[(row["doc_id"], row["table_id"])].append(row)
     funds: dict[tuple, dict] = {}
-    for row in corpus.budget_lines.iter_rows(named=True):
+    for row in frame_rows(corpus, "budget_lines"):
         if row.get("weight") is not None:
             result.applied += 1
             where = row["project"] or "部门整体"

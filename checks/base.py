@@ -237,16 +237,24 @@ def money_rows(corpus, *, exclude_kinds: tuple[str, ...] = ("final_accounts",)) 
 
 
 def _money_rows(corpus, exclude_kinds: tuple[str, ...]) -> list[dict]:
-    df = corpus.budget_lines
-    if df.is_empty():
-        return []
-    df = df.filter((pl.col("unit") == "万元") & ~pl.col("table_kind").is_in(list(exclude_kinds)))
     out = []
-    for row in df.iter_rows(named=True):
+    for row in frame_rows(corpus, "budget_lines"):
+        # as a polars filter would: a null unit or table kind leaves the row out
+        if row["unit"] != "万元" or row["table_kind"] is None or row["table_kind"] in exclude_kinds:
+            continue
         budget = effective_budget(row)
         if budget is not None and row.get("actual") is not None:
             out.append({**row, "effective_budget": budget})
     return out
+
+
+def frame_rows(corpus, name: str) -> list[dict]:
+    """Every row of one of the corpus' frames (``budget_lines``, ``indicators`` …) as a dict,
+    converted once per corpus: turning polars rows into Python dicts is the largest cost of
+    the row-by-row checks, and several checks read the same frame. Shared: read-only."""
+    from checks.memo import memo
+
+    return memo(corpus, ("rows", name), lambda: list(getattr(corpus, name).iter_rows(named=True)))
 
 
 def place(row: dict) -> str:
@@ -254,11 +262,14 @@ def place(row: dict) -> str:
 
 
 def indicator_rows(corpus) -> list[dict]:
-    """Third-level indicator rows (no totals)."""
-    df = corpus.indicators
-    if df.is_empty():
-        return []
-    return list(df.filter(pl.col("row_kind") == "indicator").iter_rows(named=True))
+    """Third-level indicator rows (no totals); shared by the checks (read-only)."""
+    from checks.memo import memo
+
+    return memo(
+        corpus,
+        "indicator_rows",
+        lambda: [r for r in frame_rows(corpus, "indicators") if r["row_kind"] == "indicator"],
+    )
 
 
 def indicator_key(row: dict) -> str:

@@ -10,6 +10,7 @@ from checks.base import (
     CheckResult,
     amount_decimals,
     fmt,
+    frame_rows,
     make_flag,
     place,
     prose_lines,
@@ -323,7 +324,7 @@ def run(corpus, settings: dict) -> CheckResult:
     _account_conflicts(corpus.accounts, settings, result)
     if corpus.budget_lines.is_empty():
         return result
-    rows = list(corpus.budget_lines.iter_rows(named=True))
+    rows = frame_rows(corpus, "budget_lines")
     _item_conflicts(rows, settings, result)
     _mentions(corpus, rows, settings, result)
     _staffing(corpus, settings, result)
