@@ -75,7 +75,12 @@ def _mask_parentheses(text: str) -> str:
     return _PAREN.sub(lambda m: "\u2002" * len(m.group(0)), text)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _find_figures(sentence: str) -> _Clause | None:
+    if "无" not in sentence and not _ANY_DIGIT.search(sentence):
+        return None  # every figure pattern needs a digit, every zero phrase a 无
     masked = _mask_parentheses(sentence)
     values: dict[str, float] = {}
     decimals, rate_dec, first = 0, None, None

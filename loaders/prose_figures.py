@@ -62,14 +62,25 @@ def marker_level(text: str) -> int | None:
 
 
 def _compact_with_lines(para: Paragraph) -> tuple[str, list[int]]:
-    chars: list[str] = []
+    """The paragraph without blanks, and the source line of each character kept.
+
+    Read one source line (span) at a time: ``str.split()`` drops exactly the characters
+    ``str.isspace()`` calls blank (U+3000 among them).
+    """
+    text = para.text.translate(_DIGITS)
+    starts = [start for start, _ in para.spans]
+    if starts != sorted(starts):  # never built so; keep line_at's meaning if it ever is
+        kept = [(ch, para.line_at(i)) for i, ch in enumerate(text) if not ch.isspace()]
+        return "".join(ch for ch, _ in kept), [line for _, line in kept]
+    pieces: list[str] = []
     lines: list[int] = []
-    for offset, ch in enumerate(para.text.translate(_DIGITS)):
-        if ch.isspace() or ch == "\u3000":
-            continue
-        chars.append(ch)
-        lines.append(para.line_at(offset))
-    return "".join(chars), lines
+    bounds = [(0, para.line)] + [(max(start, 0), src) for start, src in para.spans]
+    ends = [start for start, _ in bounds[1:]] + [len(text)]
+    for (start, line), end in zip(bounds, ends, strict=True):
+        piece = "".join(text[start:end].split())
+        pieces.append(piece)
+        lines += [line] * len(piece)
+    return "".join(pieces), lines
 
 
 def _source_lines(para: Paragraph) -> list[str]:
