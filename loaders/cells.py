@@ -47,13 +47,9 @@ def compact(raw: str | None) -> str:
     return _SPACES.sub("", clean_text(raw))
 
 
+@lru_cache(maxsize=_MEMO)
 def parse_number(raw: str | None, *, dash_is_zero: bool = True) -> Number | None:
     """The number a whole cell states, or None when the cell is not a number."""
-    return _parse_number(raw, dash_is_zero)
-
-
-@lru_cache(maxsize=_MEMO)
-def _parse_number(raw: str | None, dash_is_zero: bool) -> Number | None:
     text = compact(raw).translate(_FULL_WIDTH)
     if not text:
         return None

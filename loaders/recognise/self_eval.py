@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from loaders.blocks import Grid, Row
 from loaders.cells import Number, clean_text, compact, parse_number
@@ -31,6 +32,14 @@ _MAYBE_NUMBER = re.compile(r"[\d０-９]")  # a cell without a digit is no figur
 _KV = re.compile(
     r"^(?:其中[：:])?(?P<label>[^：:\d]{2,30}?)[：:](?P<num>-?[\d,]+(?:\.\d+)?)(?:万元)?$"
 )
+
+
+@lru_cache(maxsize=1 << 16)
+def _kv(text: str) -> re.Match | None:
+    """``label：number`` in one cell (the match is read only, so it is shared)."""
+    return _KV.match(text) if "：" in text or ":" in text else None
+
+
 _FUNDS_SIZE = re.compile(r"资金量[：:]\s*(?P<num>\d[\d,]*(?:\.\d+)?)")
 _SCORE_SUFFIX = re.compile(r"[（(]\d+分[)）]$")
 _TOTAL = re.compile(r"(合计|总计)$")
@@ -78,12 +87,13 @@ def clean_label(text: str) -> str:
     return _SUB_PREFIX.sub("", label).strip("：:")
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_number(text: str) -> bool:
     return parse_number(text) is not None and compact(text) not in ("", "-", "—")
 
 
 def _is_column_numbers(texts: list[str]) -> bool:
-    filled = [compact(t) for t in texts if compact(t)]
+    filled = [c for c in map(compact, texts) if c]
     if not filled or any("栏次" in t for t in filled):
         return bool(filled)
     return all(t.isdigit() and int(t) < 40 for t in filled) and len(filled) >= 3
@@ -119,6 +129,11 @@ class _MoneyHeader:
 
 
 def _money_header(headers: list[str], report_year: int | None) -> _MoneyHeader | None:
+    return _money_header_of(tuple(headers), report_year)
+
+
+@lru_cache(maxsize=4096)  # header rows repeat from report to report; the answer is read only
+def _money_header_of(headers: tuple[str, ...], report_year: int | None) -> _MoneyHeader | None:
     roles = [role_of(h, report_year) for h in headers]
     money = [r for r in roles if r and r not in ("skip", "note")]
     if len(money) < 2 and not (len(money) == 1 and "rate" not in money and len(headers) >= 3):
@@ -153,9 +168,14 @@ class _IndicatorHeader:
 
 
 def _indicator_header(headers: list[str]) -> _IndicatorHeader | None:
-    texts = [compact(h) for h in headers]
-    if not any("三级指标" in t for t in texts):
+    if not any("三级指标" in compact(h) for h in headers):
         return None
+    return _indicator_header_of(tuple(headers))
+
+
+@lru_cache(maxsize=4096)  # header rows repeat from report to report; the answer is read only
+def _indicator_header_of(headers: tuple[str, ...]) -> _IndicatorHeader | None:
+    texts = [compact(h) for h in headers]
 
     def find(pattern: str) -> int | None:
         for i, t in enumerate(texts):
@@ -255,7 +275,7 @@ class _Walker:
             self.indicator, self.money, self.goal_header = ind, None, None
             self.level1 = self.level2 = ""
             return i + 1
-        if not any(_is_number(t) for t in texts) and not any(_KV.match(compact(t)) for t in texts):
+        if not any(_is_number(t) for t in texts) and not any(_kv(compact(t)) for t in texts):
             headers = [texts]
             j = i + 1
             while j < len(rows):
@@ -265,7 +285,7 @@ class _Walker:
                     continue
                 if any(_is_number(t) for t in nxt) or not any(compact(t) for t in nxt):
                     break
-                if _indicator_header(nxt) or any(_KV.match(compact(t)) for t in nxt):
+                if _indicator_header(nxt) or any(_kv(compact(t)) for t in nxt):
                     break
                 if (
                     role_of(compact(nxt[0]) if nxt else "", None) is None
@@ -308,7 +328,8 @@ class _Walker:
     def _key_row(self, texts: list[str], row: Row, first: str) -> bool:
         rest = [t for t in texts[1:] if compact(t)]
         for t in texts:
-            size = _FUNDS_SIZE.search(clean_text(t))
+            # clean_text only drops characters: without 量 in t there is no 资金量 after it
+            size = _FUNDS_SIZE.search(clean_text(t)) if "量" in t else None
             if size:
                 self.funds_size = float(size["num"].replace(",", ""))
                 k = texts.index(t)
@@ -430,7 +451,7 @@ class _Walker:
         hdr = self.money
         assert hdr is not None
         used_kv: set[int] = set()
-        kv_cells = [(k, m) for k, t in enumerate(texts) if (m := _KV.match(compact(t).rstrip("□")))]
+        kv_cells = [(k, m) for k, t in enumerate(texts) if (m := _kv(compact(t).rstrip("□")))]
         for start, end in hdr.groups:
             values: dict[str, Number] = {}
             self.row_cells = {}
@@ -461,7 +482,7 @@ class _Walker:
                         and not _is_number(text)
                         and role is None
                         and k not in hdr.code_cols
-                        and not _KV.match(text.rstrip("□"))
+                        and not _kv(text.rstrip("□"))
                     ):
                         label = text
                         break
@@ -599,7 +620,7 @@ class _Walker:
             if not text:
                 continue
             num = parse_number(text)
-            m = _KV.match(text.rstrip("□"))
+            m = _kv(text.rstrip("□"))
             self.row_cells = {"budget": k}
             if m:
                 self._emit_money(
