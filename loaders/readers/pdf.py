@@ -415,29 +415,93 @@ class _Draft:
         self.add(rows, by_left, place)
 
 
+_CHAR_KEYS = ("text", "x0", "x1", "size")  # all the layout reader looks at in a character
+
+
+@dataclass
+class _PageParts:
+    """What the layout reader takes from one page, as plain data.
+
+    Taken apart from the reading itself so that pages can be taken apart in other
+    processes (:mod:`loaders.readers.pdf_pages`) and read here in order. ``failure``
+    says why the page's layout could not be taken; ``fallback`` is then its text lines.
+    """
+
+    height: float
+    chars: int  # visible characters; ``None`` when not even they could be counted
+    tables: list[tuple[tuple, list, list[float]]] = field(default_factory=list)
+    lines: list[dict] = field(default_factory=list)
+    failure: str | None = None
+    fallback: list[str] | None = None  # text lines, when ``failure``; ``None``: none either
+
+
+def _line(line: dict) -> dict:
+    chars = [{k: c.get(k) for k in _CHAR_KEYS} for c in line["chars"]]
+    return {"text": line["text"], "top": line["top"], "bottom": line["bottom"], "chars": chars}
+
+
+def _layout(page) -> tuple[list, list[dict]]:
+    """The page's ruled tables (bbox, rows, column rules) and its text lines outside them."""
+    tables = []
+    if page.rects or page.lines:
+        tables = page.find_tables({"explicit_horizontal_lines": _closing_edges(page)})
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    lines = text_page.extract_text_lines(return_chars=True, strip=True)
+    ruled = [(t.bbox, _ruled_rows(t), _ruled_edges(t)) for t in tables]
+    return ruled, [_line(line) for line in lines]
+
+
+def _text_lines(page) -> list[str]:
+    """The simpler mode for a page the layout reader fails on: its text lines, in order."""
+    return [
+        line["text"]
+        for line in page.extract_text_lines(strip=True)
+        if not _is_furniture(line, page.height)
+    ]
+
+
+def page_parts(page) -> _PageParts:
+    """One page taken apart; an exception is kept as the page's failure, with its text."""
+    chars = None
+    try:
+        chars = _visible_chars(page)
+        tables, lines = _layout(page)
+        return _PageParts(page.height, chars, tables, lines)
+    except Exception as exc:  # one bad page must not cost the rest of the report
+        return _PageParts(page.height, chars, failure=_detail(exc), fallback=_fallback(page))
+
+
+def _detail(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:120]
+
+
+def _fallback(page) -> list[str] | None:
+    try:
+        return _text_lines(page)
+    except Exception:
+        return None
+
+
 class _PageReader:
     def __init__(self, composer: Composer):
         self.composer = composer
         self.draft: _Draft | None = None  # the table read last, still open to continuation
         self.first = True  # nothing but the open table's continuation read on this page yet
 
-    def page(self, page, number: int) -> None:
+    def page(self, parts: _PageParts, number: int) -> None:
         place = f"第{number}页"
-        tables = []
-        if page.rects or page.lines:
-            tables = page.find_tables({"explicit_horizontal_lines": _closing_edges(page)})
-        boxes = [t.bbox for t in tables]
-
-        def outside(obj) -> bool:
-            cx = (obj["x0"] + obj["x1"]) / 2
-            cy = (obj["top"] + obj["bottom"]) / 2
-            return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
-
-        text_page = page.filter(outside) if boxes else page
-        lines = text_page.extract_text_lines(return_chars=True, strip=True)
-        items: list[tuple[float, str, object]] = [(t.bbox[1], "table", t) for t in tables]
+        items: list[tuple[float, str, object]] = [(t[0][1], "table", t) for t in parts.tables]
         items += [
-            (line["top"], "line", line) for line in lines if not _is_furniture(line, page.height)
+            (line["top"], "line", line)
+            for line in parts.lines
+            if not _is_furniture(line, parts.height)
         ]
         items.sort(key=lambda item: item[0])
         self.first = True
@@ -450,8 +514,8 @@ class _PageReader:
                 self._loose(value["text"], place)
             else:
                 self._end_run(run, place)
-                edges = _ruled_edges(value)
-                self._table(_ruled_rows(value), _spans(edges), edges, place)
+                _, rows, edges = value
+                self._table(rows, _spans(edges), edges, place)
             run = self._new_run()
         self._end_run(run, place)
 
@@ -527,17 +591,29 @@ def _restore(composer: Composer, reader: _PageReader, state: tuple) -> None:
     reader.draft, reader.first = draft, first
 
 
-def _text_only(page, number: int, composer: Composer, reader: _PageReader) -> None:
-    """The simpler mode for a page the layout reader fails on: its text lines, in order."""
+def _text_only(lines: list[str], number: int, composer: Composer, reader: _PageReader) -> None:
     reader.finish()
     place = f"第{number}页"
-    for line in page.extract_text_lines(strip=True):
-        if not _is_furniture(line, page.height):
-            composer.loose_line(unify_radicals(line["text"]), place)
+    for text in lines:
+        composer.loose_line(unify_radicals(text), place)
 
 
 def _visible_chars(page) -> int:
     return sum(1 for c in page.chars if c.get("text", "").strip())
+
+
+def _in_order(pages, data: bytes, deadline: Deadline):
+    """Every page's parts, in page order: here, or from other processes for a long PDF."""
+    from loaders.readers.pdf_pages import page_workers, parts_in_parallel
+
+    workers = page_workers(len(pages))
+    if workers > 1:
+        yield from parts_in_parallel(data, pages, workers, deadline)
+        return
+    for page in pages:
+        deadline.check()
+        yield page_parts(page)
+        page.close()
 
 
 def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
@@ -548,27 +624,26 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
         composer = Composer()
         reader = _PageReader(composer)
         chars = 0
-        for number, page in enumerate(pages, 1):
+        for number, parts in enumerate(_in_order(pages, data, deadline), 1):
             deadline.check()
             state = _snapshot(composer, reader)
+            chars += parts.chars or 0
             try:
-                chars += _visible_chars(page)
-                reader.page(page, number)
+                if parts.failure is not None:
+                    raise _PageFailed(parts.failure)
+                reader.page(parts, number)
             except (LimitExceeded, ReadError):
                 raise
             except Exception as exc:  # one bad page must not cost the rest of the report
                 _restore(composer, reader, state)
-                detail = f"{type(exc).__name__}: {exc}"[:120]
-                try:
-                    _text_only(page, number, composer, reader)
-                    composer.note("page-text-only", page=number, detail=detail)
-                except (LimitExceeded, ReadError):
-                    raise
-                except Exception:
-                    _restore(composer, reader, state)
+                detail = parts.failure or _detail(exc)
+                lines = parts.fallback if parts.failure else _fallback(pages[number - 1])
+                if lines is None:
                     reader.draft = None
                     composer.note("page-unreadable", page=number, detail=detail)
-            page.close()
+                    continue
+                _text_only(lines, number, composer, reader)
+                composer.note("page-text-only", page=number, detail=detail)
         reader.finish()
         rendered = composer.render("pdf", "pdf")  # its notes are the composer's: added below
         if chars == 0 and not any(line.strip() for line in rendered.lines):
@@ -577,3 +652,7 @@ def read_pdf(data: bytes, limits: Limits, deadline: Deadline) -> Rendered:
         return rendered
     finally:
         pdf.close()
+
+
+class _PageFailed(Exception):
+    """A page whose layout could not be taken apart (the reason is in its parts)."""
