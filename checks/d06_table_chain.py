@@ -20,6 +20,7 @@ from checks.disclosures import (
     severity_expr,
     to_flags,
 )
+from checks.memo import memo
 
 CHECK = CheckInfo(
     code="D06",
@@ -248,7 +249,13 @@ _EMPTY_IS_ZERO = {"F07_exp": "fa_gov_fund", "F08_exp": "fa_state_capital"}
 
 def facts(corpus, specs: dict[str, Fact] | None = None) -> pl.DataFrame:
     """doc_id, fact, amount, decimals, source_line, table_title: each fact once per document
-    (the first printing when a table was read in pieces)."""
+    (the first printing when a table was read in pieces). Once per corpus and ``specs`` (D01,
+    D06, D07 and D10 ask for them)."""
+    held, frame = memo(corpus, ("facts", id(specs)), lambda: (specs, _facts(corpus, specs)))
+    return frame if held is specs else _facts(corpus, specs)
+
+
+def _facts(corpus, specs: dict[str, Fact] | None) -> pl.DataFrame:
     acc = accounts_of(corpus).filter(pl.col("unit_printed") != "%")
     frames = []
     for key, fact in (FACTS if specs is None else specs).items():

@@ -6,14 +6,19 @@ from __future__ import annotations
 import polars as pl
 
 from checks.disclosures import disclosure_docs
+from checks.memo import memo
 
 LINES = {"doc_id": pl.String, "line": pl.Int32, "text": pl.String, "compact": pl.String}
 
 
 def lines_frame(corpus, docs: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every displayed line of the given documents (default: every disclosure document);
-    ``compact`` has blanks removed."""
+    ``compact`` has blanks removed. Built once per corpus and set of documents."""
     ids = (docs if docs is not None else disclosure_docs(corpus))["doc_id"].to_list()
+    return memo(corpus, ("lines_frame", tuple(ids)), lambda: _lines_frame(corpus, ids))
+
+
+def _lines_frame(corpus, ids: list[str]) -> pl.DataFrame:
     texts = [(d, corpus.texts.get(d) or []) for d in ids]
     frame = pl.DataFrame(
         {

@@ -11,6 +11,7 @@ import polars as pl
 
 from checks import materiality
 from checks.base import CheckInfo, make_flag
+from checks.memo import memo
 
 TEMPLATE = "模板"
 MONEY_WHAT = ("amount", "budget", "actual")
@@ -18,7 +19,12 @@ MONEY_WHAT = ("amount", "budget", "actual")
 
 def disclosure_docs(corpus) -> pl.DataFrame:
     """doc_id, source_file, department, year, statement of every 决算 / 预算 document read
-    (a blank template, ``kind_family == 模板``, is not one: it gets no flags)."""
+    (a blank template, ``kind_family == 模板``, is not one: it gets no flags). Built once per
+    corpus, as the frames below: the eleven D checks ask for them again and again."""
+    return memo(corpus, "disclosure_docs", lambda: _disclosure_docs(corpus))
+
+
+def _disclosure_docs(corpus) -> pl.DataFrame:
     family = pl.col("kind_family").fill_null("")
     return corpus.documents.filter(
         pl.col("status") != "failed", family != TEMPLATE, family.str.contains("决算|预算")
@@ -40,6 +46,10 @@ UNREAD = ("unplaced-figure", "no-row-label", "unsplit-figures", "unknown-column"
 
 def incomplete_tables(corpus) -> pl.DataFrame:
     """doc_id, table_id, first, last: tables with a figure the reader could not place."""
+    return memo(corpus, "incomplete_tables", lambda: _incomplete_tables(corpus))
+
+
+def _incomplete_tables(corpus) -> pl.DataFrame:
     spans = corpus.accounts.group_by("doc_id", "table_id").agg(
         first=pl.col("source_line").min(), last=pl.col("source_line").max()
     )
@@ -57,6 +67,10 @@ def incomplete_tables(corpus) -> pl.DataFrame:
 def accounts_of(corpus) -> pl.DataFrame:
     """The accounts rows of disclosure documents (never of a template), without the tables the
     reader could not read whole."""
+    return memo(corpus, "accounts_of", lambda: _accounts_of(corpus))
+
+
+def _accounts_of(corpus) -> pl.DataFrame:
     return corpus.accounts.join(
         disclosure_docs(corpus).select("doc_id"), on="doc_id", how="semi"
     ).join(incomplete_tables(corpus), on=["doc_id", "table_id"], how="anti")

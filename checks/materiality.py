@@ -72,7 +72,14 @@ def severity(amount: pl.Expr, settings: dict) -> pl.Expr:
 
 def department_budgets(corpus) -> pl.DataFrame:
     """department, year → budget (万元): the largest budget line that also states spending,
-    or the 总计 of a disclosure's 收支总表 (the larger)."""
+    or the 总计 of a disclosure's 收支总表 (the larger). Once per corpus (the D checks, C02 and
+    the engine's materiality all ask)."""
+    from checks.memo import memo
+
+    return memo(corpus, "department_budgets", lambda: _department_budgets(corpus))
+
+
+def _department_budgets(corpus) -> pl.DataFrame:
     bl = corpus.budget_lines
     schema = {"department": pl.String, "year": pl.Int32, "dept_budget": pl.Float64}
     parts = [disclosure_totals(corpus)]
