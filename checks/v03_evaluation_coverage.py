@@ -48,7 +48,8 @@ def _stated_coverage(corpus, settings: dict, result: CheckResult) -> None:
     docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
     index = sentences(corpus)
     for doc_id, lines in corpus.texts.items():
-        if not statement.search(re.sub(r"\s", "", "".join(lines))):
+        # blanks removed (str.split's whitespace is the \s of re): much faster than re.sub
+        if not statement.search("".join("".join(lines).split())):
             continue
         doc = index[doc_id]
         said = next((s for s in doc if statement.search(s.text)), None)
