@@ -134,8 +134,10 @@ def shared(settings: dict) -> dict:
     return settings.get(NAME) or DEFAULTS
 
 
+@lru_cache(maxsize=1 << 16)
 def plain_name(item: str | None) -> str:
-    """An item name without list marks and blanks: ``其中：公用经费`` → ``公用经费``."""
+    """An item name without list marks and blanks: ``其中：公用经费`` → ``公用经费``.
+    Remembered: the money checks ask for the same few thousand names again and again."""
     return _LIST_MARK.sub("", _BLANK.sub("", item or ""))
 
 

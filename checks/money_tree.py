@@ -119,6 +119,18 @@ class MoneyTree:
                 todo += self.nodes[i].parents
         return out
 
+    def _reaches(self, node: Node, target: Node) -> bool:
+        """``target`` is among ``node``'s ancestors (:meth:`ancestors`, stopping when found)."""
+        seen, todo = {node.id}, list(node.parents)
+        while todo:
+            i = todo.pop()
+            if i not in seen:
+                if i == target.id:
+                    return True
+                seen.add(i)
+                todo += self.nodes[i].parents
+        return False
+
     def is_leaf(self, node: Node) -> bool:
         return not node.parts and not node.aggregate
 
@@ -144,8 +156,8 @@ class MoneyTree:
             child.id != parent.id
             and child.id not in parent.parts
             and child.budget <= parent.budget + 1e-6
-            and parent not in self.ancestors(child)
-            and child not in self.ancestors(parent)
+            and not self._reaches(child, parent)
+            and not self._reaches(parent, child)
         ):
             child.parents.append(parent.id)
             parent.parts.append(child.id)
