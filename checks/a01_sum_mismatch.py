@@ -6,7 +6,15 @@ from collections import defaultdict
 
 import polars as pl
 
-from checks.base import CheckInfo, CheckResult, amount_decimals, fmt, half_unit, make_flag
+from checks.base import (
+    CheckInfo,
+    CheckResult,
+    amount_decimals,
+    fmt,
+    frame_rows,
+    half_unit,
+    make_flag,
+)
 
 CHECK = CheckInfo(
     code="A01",
@@ -84,8 +92,8 @@ _UNREAD = ("unplaced-figure", "no-row-label", "unsplit-figures", "unknown-column
 
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
-    _self_evaluation_tables(corpus.budget_lines, settings, result)
-    _disclosure_tables(corpus.accounts, _unread_lines(corpus), settings, result)
+    _self_evaluation_tables(frame_rows(corpus, "budget_lines"), settings, result)
+    _disclosure_tables(frame_rows(corpus, "accounts"), _unread_lines(corpus), settings, result)
     return result
 
 
@@ -100,12 +108,11 @@ def _unread_lines(corpus) -> dict[str, list[int]]:
     return out
 
 
-def _self_evaluation_tables(df, settings: dict, result: CheckResult) -> None:
-    if df.is_empty():
-        return
+def _self_evaluation_tables(rows: list[dict], settings: dict, result: CheckResult) -> None:
     tables: dict[tuple, list[dict]] = defaultdict(list)
-    for row in df.filter(df["origin"] == "table").iter_rows(named=True):
-        tables[(row["doc_id"], row["table_id"])].append(row)
+    for row in rows:
+        if row["origin"] == "table":
+            tables[(row["doc_id"], row["table_id"])].append(row)
     for rows in tables.values():
         kind = rows[0]["table_kind"]
         coded = [r for r in rows if (r.get("code") or "").isdigit()]
@@ -148,13 +155,11 @@ def _by_code(coded: list[dict], totals: list[dict], settings: dict, result, amou
             compare(top, total, settings, result, "各类科目")
 
 
-def _disclosure_tables(df, unread: dict, settings: dict, result: CheckResult) -> None:
+def _disclosure_tables(rows: list[dict], unread: dict, settings: dict, result: CheckResult) -> None:
     """决算 / 预算 tables: per table and column (one measure, side and fund each)."""
-    if df.is_empty():
-        return
     tables: dict[tuple, list[dict]] = defaultdict(list)
     columns: dict[tuple, list[dict]] = defaultdict(list)
-    for row in df.iter_rows(named=True):
+    for row in rows:
         tables[(row["doc_id"], row["table_id"])].append(row)
         key = (row["doc_id"], row["table_id"], row["column"], row["side"], row["fund"])
         columns[key].append(row)

@@ -282,6 +282,17 @@ def is_placeholder(text: str | None) -> bool:
     return t in ("", "……", "…", "...", "无", "暂无", "/", "-", "—")
 
 
+# what a numbered heading (loaders.blocks.is_heading) can start with; "<" may open an HTML tag
+_HEADING_START = frozenset("第一二三四五六七八九十（(附表<")
+
+
+def _may_be_heading(text: str) -> bool:
+    """A cheap test before is_heading (which normalises the whole line): a stripped line whose
+    first character no heading starts with is none (a decimal digit is \\d)."""
+    first = text[:1]
+    return first in _HEADING_START or first.isdecimal()
+
+
 def prose_lines(lines: list[str]) -> list[tuple[int, str]]:
     """Prose lines with page breaks mended: a line not ending a sentence is joined to the next.
 
@@ -298,7 +309,7 @@ def prose_lines(lines: list[str]) -> list[tuple[int, str]]:
             continue
         if not text:
             continue
-        if is_heading(text):
+        if _may_be_heading(text) and is_heading(text):
             if pending:
                 out.append(pending)
                 pending = None

@@ -269,13 +269,11 @@ def _figure_key(row: dict) -> tuple | None:
     )
 
 
-def _account_conflicts(df, settings: dict, result: CheckResult) -> None:
+def _account_conflicts(rows: list[dict], settings: dict, result: CheckResult) -> None:
     """The same figure printed differently in two standard tables of one document."""
-    if df.is_empty():
-        return
     generic = set(settings["generic_items"])
     groups: dict[tuple, list[dict]] = defaultdict(list)
-    for row in df.iter_rows(named=True):
+    for row in rows:
         key = _figure_key(row)
         if key is None or row["row_kind"] == "total":
             continue
@@ -325,7 +323,7 @@ def _same(a: dict, b: dict) -> bool:
 
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
-    _account_conflicts(corpus.accounts, settings, result)
+    _account_conflicts(frame_rows(corpus, "accounts"), settings, result)
     if corpus.budget_lines.is_empty():
         return result
     rows = frame_rows(corpus, "budget_lines")
