@@ -8,7 +8,9 @@ then, in a fresh process per size, the scanned dataset is opened and every regis
 is timed as ``scan`` runs it: partitions (region × year) in batches of up to
 ``checks.partitioned.BATCH_DOCUMENTS`` documents, the corpus-wide ones
 once on the tables they read (best of ``--repeat``); then the whole partitioned run
-(``checks.partitioned.run_partitioned``: all checks, findings, ranking), and with
+(``checks.partitioned.run_partitioned``: all checks, findings, ranking) as ``scan`` runs it,
+the batches in ``--workers`` processes (default: one per core, as ``scan``), and once more
+in this process alone; and with
 ``--whole`` the engine on the corpus held whole in memory. Prints a markdown table with the time per check per size and the ratio of the
 largest size to the one before; results go to ``artifacts/bench_checks.json``.
 """
@@ -43,7 +45,7 @@ def prepare(departments: int, years: int, seed: int) -> tuple[Path, Path]:
     return reports, workspace
 
 
-def measure(reports: Path, workspace: Path, repeat: int, whole: bool) -> dict:
+def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: int) -> dict:
     """In this process: open the scanned dataset, time each check as ``scan`` runs it
     (partition by partition; corpus-wide checks once on the tables they read), then the
     whole partitioned run (checks, findings, ranking); with ``whole``, also the engine on the
@@ -55,6 +57,7 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool) -> dict:
     from checks.settings import load_rules
     from loaders import model
     from loaders.cache import ParseCache, default_cache_dir
+    from loaders.executors import LocalExecutor
     from loaders.pipeline import LOADER_VERSION
     from loaders.scan import scan_to_dataset
 
@@ -81,8 +84,11 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool) -> dict:
                 spent[module.CHECK.code] += time.perf_counter() - start
         per_check = {k: min(per_check[k], v) for k, v in spent.items()}
     start = time.perf_counter()
-    run = run_partitioned(dataset, settings)
+    run = run_partitioned(dataset, settings, LocalExecutor(workers))
     engine = time.perf_counter() - start
+    start = time.perf_counter()
+    run_partitioned(dataset, settings)
+    engine_here = time.perf_counter() - start
     result = {
         "documents": dataset.documents.height,
         "partitions": len(dataset.partitions()),
@@ -94,6 +100,8 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool) -> dict:
         "checks_s": per_check,
         "checks_sum_s": sum(per_check.values()),
         "engine_s": engine,
+        "workers": workers,
+        "engine_one_process_s": engine_here,
     }
     if whole:
         corpus = dataset.corpus()
@@ -113,17 +121,23 @@ def main() -> None:
     parser.add_argument(
         "--whole", action="store_true", help="also the engine on the corpus held whole in memory"
     )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes for the batches"
+    )
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # reports workspace (child)
     args = parser.parse_args()
     if args.one:
-        result = measure(Path(args.one[0]), Path(args.one[1]), args.repeat, args.whole)
+        result = measure(
+            Path(args.one[0]), Path(args.one[1]), args.repeat, args.whole, args.workers
+        )
         print(json.dumps(result))
         return
     results = {}
     for n in args.departments:
         reports, workspace = prepare(n, args.years, args.seed)
         cmd = [sys.executable, __file__, "--one", str(reports), str(workspace)]
-        cmd += ["--repeat", str(args.repeat)] + (["--whole"] if args.whole else [])
+        cmd += ["--repeat", str(args.repeat), "--workers", str(args.workers)]
+        cmd += ["--whole"] if args.whole else []
         env = {**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "2")}
         done = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
         results[n] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -152,9 +166,15 @@ def _print(results: dict) -> None:
         row(code, [results[n]["checks_s"][code] for n in sizes])
     row("sum of checks", [results[n]["checks_sum_s"] for n in sizes])
     row(
-        "scan's check run (by partition: checks, findings, ranking)",
+        "scan's check run (by partition: checks, findings, ranking; "
+        f"batches in {results[sizes[0]].get('workers', 1)} processes)",
         [results[n]["engine_s"] for n in sizes],
     )
+    if all("engine_one_process_s" in results[n] for n in sizes):
+        row(
+            "the same in one process",
+            [results[n]["engine_one_process_s"] for n in sizes],
+        )
     if all("engine_whole_s" in results[n] for n in sizes):
         row("engine on the corpus held whole", [results[n]["engine_whole_s"] for n in sizes])
     for n in sizes:
