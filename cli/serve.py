@@ -17,7 +17,7 @@ def streamlit_command(host: str, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboard.launch",  # warms the data, then runs Streamlit with these options
         "run",
         str(APP),
         "--server.address",

@@ -1,4 +1,4 @@
-"""Loading and checking for the app, cached by file contents and rules.
+"""Loading and checking for the app, cached by the files (name, size, time), uploads and rules.
 
 The paths to read come from ``BUDGET_AUDIT_PATHS`` (set by ``budget-audit
 serve``; ``os.pathsep``-separated), the rules file from ``BUDGET_AUDIT_RULES``.
@@ -25,6 +25,8 @@ from checks.engine import CheckRun, run_checks
 from checks.partitioned import run_partitioned
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
+from dashboard.folder_state import folders_signature
+from dashboard.folder_state import forget as forget_folders
 from dashboard.lazy_corpus import LazyCorpus
 from dashboard.workspace import active_limits, list_uploads, source_name, uploads_dir
 from loaders.cache import ParseCache, default_cache_dir
@@ -35,7 +37,6 @@ from loaders.model import DOCUMENTS, LoadedDoc
 from loaders.pipeline import (
     LOADER_VERSION,
     Corpus,
-    expand_paths,
     failed_doc,
     load_named,
 )
@@ -87,9 +88,11 @@ def _content_hash(path: Path) -> bytes:
 
 
 def _fingerprint(paths: list[Path], uploads: list[Path], rules: str, limits: Limits) -> str:
+    """The key of a load: the folders' files by name, size and time, the uploads by content."""
     digest = hashlib.sha256(rules.encode())
     digest.update(repr(limits).encode())
-    for path in [*expand_paths(paths), *uploads]:
+    digest.update(folders_signature(paths).encode())
+    for path in uploads:
         digest.update(os.fsencode(path))
         digest.update(_content_hash(path))
     if rules and Path(rules).exists():
@@ -248,6 +251,28 @@ def app_data() -> AppData:
     A cold load shows a progress bar (files read, then each check) instead of a bare spinner;
     a session that arrives while the same files are loading follows that load's progress.
     """
+    loaded, job = _loaded_or_loading()
+    if loaded is not None:
+        return loaded
+    holder = st.empty()
+    bar = holder.progress(job.fraction, text=job.text)
+    while not job.done.wait(0.3):
+        bar.progress(job.fraction, text=job.text)
+    holder.empty()
+    return _result(job)
+
+
+def preload() -> AppData:
+    """Load (or join the load of) the configured files outside any page: the server's warm-up."""
+    loaded, job = _loaded_or_loading()
+    if loaded is not None:
+        return loaded
+    job.done.wait()
+    return _result(job)
+
+
+def _loaded_or_loading() -> tuple[AppData | None, Loading | None]:
+    """The loaded data for the current files, or the load of them (started here if need be)."""
     paths = configured_paths()
     uploads = list_uploads()
     rules = os.environ.get("BUDGET_AUDIT_RULES", "")
@@ -256,7 +281,7 @@ def app_data() -> AppData:
     with _LOCK:
         if key in _LOADED:
             _LOADED.move_to_end(key)
-            return _LOADED[key]
+            return _LOADED[key], None
         job = _LOADING.get(key)
         if job is None:
             args = (  # bytes: a GBK-named file is no valid str
@@ -267,11 +292,10 @@ def app_data() -> AppData:
             )
             job = _LOADING[key] = Loading(key, args)
             job.thread.start()
-    holder = st.empty()
-    bar = holder.progress(job.fraction, text=job.text)
-    while not job.done.wait(0.3):
-        bar.progress(job.fraction, text=job.text)
-    holder.empty()
+    return None, job
+
+
+def _result(job: Loading) -> AppData:
     if job.error is not None:
         raise RuntimeError("loading the reports failed") from job.error
     return job.result
@@ -281,6 +305,7 @@ def clear_loaded() -> None:
     """Forget every loaded corpus (tests; the next page load reads again)."""
     with _LOCK:
         _LOADED.clear()
+    forget_folders()
 
 
 def departments(data: AppData) -> pl.DataFrame:

@@ -22,7 +22,7 @@ def _listening(port: int) -> bool:
 
 
 def _processes_with(marker: str) -> list[int]:
-    """Process ids whose command line contains ``marker`` (the unique port)."""
+    """Server process ids (Streamlit, started through dashboard.launch) with ``marker`` (the port)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -31,7 +31,7 @@ def _processes_with(marker: str) -> list[int]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "streamlit" in cmdline and marker in cmdline:
+        if ("streamlit" in cmdline or "dashboard.launch" in cmdline) and marker in cmdline:
             found.append(int(entry.name))
     return found
 
