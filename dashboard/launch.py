@@ -25,10 +25,10 @@ def warm() -> None:
     import pyarrow  # noqa: F401
 
     from dashboard.data import preload
-    from dashboard.metrics import headline
+    from dashboard.metrics import headline_of
 
     data = preload()
-    headline(data.corpus)  # reads the budget lines 总览 shows first
+    headline_of(data.corpus)  # reads the budget lines 总览 shows first
 
 
 def _warm_logged() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import polars as pl
 
 HEADLINE_SCHEMA = {
@@ -39,6 +41,36 @@ def headline(corpus) -> pl.DataFrame:
         .group_by("department", "year", maintain_order=True)
         .first()
         .select(list(HEADLINE_SCHEMA))
+    )
+
+
+def headline_of(corpus) -> pl.DataFrame:
+    """:func:`headline`, computed once per loaded corpus when the corpus can keep it."""
+    return _once(corpus, "headline", headline)
+
+
+def links_of(corpus) -> pl.DataFrame:
+    """:func:`department_links` of the corpus's documents, computed once per loaded corpus."""
+    return _once(corpus, "links", lambda c: department_links(c.documents))
+
+
+def _once(corpus, name: str, compute):
+    derived = getattr(corpus, "derived", None)  # a LazyCorpus keeps it; a plain Corpus does not
+    return derived(name, compute) if derived else compute(corpus)
+
+
+def department_links(docs: pl.DataFrame) -> pl.DataFrame:
+    """The 部门 page link (relative URL) of each department and year of ``docs``."""
+    pairs = docs.select("department", "year").unique(maintain_order=True)
+    return pairs.with_columns(
+        pl.Series(
+            "link",
+            [
+                f"department?{urlencode({'dept': d or '', 'year': y or ''})}"
+                for d, y in pairs.iter_rows()
+            ],
+            dtype=pl.String,
+        )
     )
 
 

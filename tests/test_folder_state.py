@@ -48,3 +48,17 @@ def test_warm_up_loads_what_the_first_page_reads(tmp_path, monkeypatch):
     loaded, job = data._loaded_or_loading()
     assert job is None and loaded is data.preload()
     assert loaded.corpus.documents.height == 5 and loaded.run.findings.height > 0
+
+
+def test_overview_figures_are_worked_out_once_per_loaded_corpus(tmp_path, monkeypatch):
+    from dashboard.metrics import headline, headline_of, links_of
+
+    monkeypatch.setenv("BUDGET_AUDIT_WORKSPACE", str(tmp_path))
+    monkeypatch.delenv("BUDGET_AUDIT_PATHS", raising=False)
+    corpus = data.preload().corpus
+    assert headline_of(corpus) is headline_of(corpus)
+    assert headline_of(corpus).equals(headline(corpus))
+    links = links_of(corpus)
+    assert links is links_of(corpus)
+    assert links.height == corpus.documents.select("department", "year").n_unique()
+    assert links["link"].str.starts_with("department?dept=").all()

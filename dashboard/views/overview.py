@@ -1,7 +1,5 @@
 """总览: headline figures, the department ranking by risk, and distribution / top-N charts."""
 
-from urllib.parse import urlencode
-
 import polars as pl
 import streamlit as st
 
@@ -12,7 +10,7 @@ from dashboard.auditor_export import ranking_for_auditors
 from dashboard.data import app_data
 from dashboard.export import to_csv_bytes
 from dashboard.labels import label
-from dashboard.metrics import headline, regions, totals
+from dashboard.metrics import headline_of, links_of, regions, totals
 from dashboard.numbers import amount, count, rate
 from dashboard.review_widgets import review_progress, reviewed
 from dashboard.tables import Col, show
@@ -34,6 +32,7 @@ if corpus.documents.height == 0:
     st.stop()
 
 where = regions(corpus.documents)
+links = links_of(corpus)
 region_options = sorted(where["region"].drop_nulls().unique().to_list())
 year_options = sorted({str(y) for y in where["year"].drop_nulls().to_list()})
 
@@ -97,7 +96,7 @@ flags = flags.filter(pl.col("category").is_in(chosen_cats)) if chosen_cats else 
 flags = (
     flags.join(keys, on=["department", "year"], how="semi", nulls_equal=True) if filtered else flags
 )
-head = headline(corpus)
+head = headline_of(corpus)
 head = (
     head.join(keys, on=["department", "year"], how="semi", nulls_equal=True) if filtered else head
 )
@@ -136,16 +135,7 @@ st.caption(
 )
 ranking = (
     ranking.join(where, on=["department", "year"], how="left", nulls_equal=True)
-    .with_columns(
-        pl.struct("department", "year")
-        .map_elements(
-            lambda r: (
-                f"department?{urlencode({'dept': r['department'] or '', 'year': r['year'] or ''})}"
-            ),
-            return_dtype=pl.String,
-        )
-        .alias("link")
-    )
+    .join(links, on=["department", "year"], how="left", nulls_equal=True)
     .join(review_progress(all_flags), on=["department", "year"], how="left", nulls_equal=True)
 )
 show(
