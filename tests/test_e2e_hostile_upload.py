@@ -41,7 +41,8 @@ def _server_pid(port: str) -> int:
                 cmd = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"streamlit" in b" ".join(cmd) and port.encode() in cmd:
+            line = b" ".join(cmd)  # Streamlit, started through dashboard.launch
+            if (b"streamlit" in line or b"dashboard.launch" in line) and port.encode() in cmd:
                 return int(entry)
     raise AssertionError("streamlit server not found")
 
