@@ -130,11 +130,12 @@ def _cell_grid(lines: list[str], i: int) -> tuple[Grid, int]:
     blanks = 0
     while i < len(lines):
         line = lines[i]
-        if not line.strip(" \t\r") and not _is_cell_line(line):  # U+3000 alone is cell text
+        is_cell = line.startswith("\t") and line.count("\t") == 1  # _is_cell_line, inlined
+        if not is_cell and not line.strip(" \t\r"):  # U+3000 alone is cell text
             blanks += 1
             i += 1
             continue
-        if _is_cell_line(line):
+        if is_cell:
             if blanks and current:
                 rows.append(Row(current, current[0].line, double_break=blanks >= 2))
                 current = []

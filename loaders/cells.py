@@ -13,7 +13,6 @@ from functools import lru_cache
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－＋", "0123456789.,%-+")
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
-_SPACES = re.compile(r"[\s\u3000\xa0]+")
 _NUMBER = re.compile(
     r"^(?P<sign>[-+]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<pct>%)?$"
 )
@@ -37,14 +36,15 @@ def clean_text(raw: str | None) -> str:
     """Cell or line text without HTML residue, padding and repeated blanks."""
     if not raw:
         return ""
-    text = _HTML_TAG.sub("", raw).replace("\u3000", " ").replace("\xa0", " ")
-    return _SPACES.sub(" ", text).strip()
+    text = _HTML_TAG.sub("", raw) if "<" in raw else raw
+    # str.split() breaks at exactly what the regex \s matches (U+3000 and U+00A0 among them)
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=_MEMO)
 def compact(raw: str | None) -> str:
     """Text with every blank removed: for labels and keyword matching."""
-    return _SPACES.sub("", clean_text(raw))
+    return "".join(clean_text(raw).split())
 
 
 @lru_cache(maxsize=_MEMO)

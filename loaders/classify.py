@@ -305,7 +305,10 @@ def _is_title_row(filled: list[str] | None) -> bool:
     if not filled or len(filled) > 3 or any(parse_number(t) is not None for t in filled):
         return False
     text = "".join(filled)
-    return title_kind(clean_title(text)) is not None or bool(
+    if "表" not in text:  # every title and label names a 表 (cleaning only drops characters)
+        return False
+    named = "算" in text and title_kind(clean_title(text)) is not None  # 预算 / 决算
+    return named or bool(
         re.fullmatch(r"公开\s*\d{1,2}\s*表|表[一二三四五六七八九十]+", text)
         or re.match(r"公开\s*\d{1,2}\s*表[：:]", text)
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from loaders.blocks import Grid, Paragraph
 from loaders.cells import compact
@@ -53,12 +54,15 @@ class Passage:
         return self.lines[0]
 
 
+# the markers as one pattern: alternatives are tried in order, so the first level that
+# matches wins, as when each is tried in turn
+_ANY_MARKER = re.compile("|".join(f"(?P<l{level}>{p.pattern})" for level, p in _MARKERS))
+
+
 def marker_level(text: str) -> int | None:
     """Numbering depth of a paragraph: 第X部分 0, 一、 1, （一） 2, 1. 3, （1） 4, ① 5."""
-    for level, pattern in _MARKERS:
-        if pattern.match(text):
-            return level
-    return None
+    m = _ANY_MARKER.match(text)
+    return int(m.lastgroup[1:]) if m else None
 
 
 def _compact_with_lines(para: Paragraph) -> tuple[str, list[int]]:
@@ -167,6 +171,7 @@ _BOUND = re.compile(r"^(?:[（(]含[)）])?(?:以上|以下|以内|左右|及以
 _BOUND_BEFORE = re.compile(
     r"(?:不超过|不少于|不低于|不高于|不大于|不小于|低于|高于|超过|≥|≤|＞|＜|>|<)$"
 )
+_BOUND_REACH = 8  # longer than any text _BOUND or _BOUND_BEFORE can match (and a newline)
 _MONEY = {"亿元": 1e4, "万元": 1.0, "万": 1.0, "元": 1e-4}
 _MONEY_SHIFT = {"亿元": -4, "万元": 0, "万": 0, "元": 4}
 _PERCENT = {"%", "个百分点", "百分点"}
@@ -189,7 +194,12 @@ def tokens(text: str) -> list[Token]:
     """Every figure with a unit in a passage; bounds ("100万元以上") are not figures."""
     out = []
     for m in _TOKEN.finditer(text):
-        if _BOUND.match(text[m.end() :]) or _BOUND_BEFORE.search(text[: m.start()]):
+        # both bound patterns are a few characters long: look only near the figure, not at a
+        # copy of the rest of the passage per figure
+        start, end = m.span()
+        after = text[end : end + _BOUND_REACH]
+        before = text[max(0, start - _BOUND_REACH) : start]
+        if _BOUND.match(after) or _BOUND_BEFORE.search(before):
             continue
         printed, unit = m["num"], m["unit"]
         placeholder = not printed[0].isdigit()
@@ -360,6 +370,7 @@ def _strip_org(text: str) -> str:
     return best or text
 
 
+@lru_cache(maxsize=1 << 14)  # template sentences repeat from report to report
 def clean_subject(text: str) -> str:
     """The noun phrase a figure is stated for, without dates, agency, numbering and verbs."""
     text = text.replace("“", "“").strip()

@@ -75,7 +75,8 @@ def _is_text_grid(grid: Grid) -> bool:
 
 def _continues(blocks: list[Block], index: int) -> bool:
     """Nothing but page furniture between this grid and the grid before it."""
-    for block in reversed(blocks[:index]):
+    for k in range(index - 1, -1, -1):  # no copy of the blocks before, grid after grid
+        block = blocks[k]
         if isinstance(block, Grid):
             return True
         if isinstance(block, Paragraph) and len(compact(block.text)) > _FURNITURE_CHARS:
@@ -241,7 +242,8 @@ def _titled_statement(blocks: list[Block]) -> str | None:
         if isinstance(block, Grid):
             texts = ["".join(c.text for c in r.cells) for r in block.rows[:3]]
         for text in texts:
-            if len(text) < 120:
+            # a title names a 预算 / 决算 表; cleaning only drops characters
+            if len(text) < 120 and "表" in text and "算" in text:
                 kind = title_kind(clean_title(text))
                 if kind is not None:
                     votes[kind.statement] += 1

@@ -77,7 +77,10 @@ class Recognised:
 def cell_texts(row: Row, layout: str) -> list[str]:
     """Clean cell strings; Word cells broken over lines are joined without separator."""
     if layout == "cells":
-        return ["".join(clean_text(p) for p in c.text.split("\n")) for c in row.cells]
+        return [
+            "".join(map(clean_text, c.text.split("\n"))) if "\n" in c.text else clean_text(c.text)
+            for c in row.cells
+        ]
     return [clean_text(c.text) for c in row.cells]
 
 
@@ -168,7 +171,7 @@ class _IndicatorHeader:
 
 
 def _indicator_header(headers: list[str]) -> _IndicatorHeader | None:
-    if not any("三级指标" in compact(h) for h in headers):
+    if "三级指标" not in " ".join(map(compact, headers)):  # compact text has no blanks
         return None
     return _indicator_header_of(tuple(headers))
 
@@ -221,6 +224,7 @@ class _Walker:
         self.placed: set[tuple[int, int]] = set()
         self.row_cells: dict[str, int] = {}  # role → column of the money row being read
         self.reported: set[tuple[int, int]] = set()  # cells already reported unassigned
+        self.texts: dict[int, list[str]] = {}  # id(row) → its clean texts (rows outlive run)
 
     # ---- entry -------------------------------------------------------------
     def run(self) -> Recognised:
@@ -230,6 +234,13 @@ class _Walker:
             i = self._row(rows, i)
         self._report_unplaced()
         return self.out
+
+    def _texts(self, row: Row) -> list[str]:
+        """A row's clean cell texts, once: the header look-ahead reads the rows below too."""
+        texts = self.texts.get(id(row))
+        if texts is None:
+            texts = self.texts[id(row)] = cell_texts(row, self.grid.layout)
+        return texts
 
     # ---- coverage --------------------------------------------------------------
     def _see(self, texts: list[str], row: Row, skip: set[int] = frozenset()) -> None:
@@ -260,7 +271,7 @@ class _Walker:
 
     def _row(self, rows: list[Row], i: int) -> int:
         row = rows[i]
-        texts = cell_texts(row, self.grid.layout)
+        texts = self._texts(row)
         filled = [t for t in texts if compact(t)]
         if not filled and self.indicator is not None and len(texts) >= self.indicator.width - 1:
             self._indicator_row(texts, row)  # an empty row of an indicator table: a placeholder
@@ -275,15 +286,15 @@ class _Walker:
             self.indicator, self.money, self.goal_header = ind, None, None
             self.level1 = self.level2 = ""
             return i + 1
-        if not any(_is_number(t) for t in texts) and not any(_kv(compact(t)) for t in texts):
+        if not any(map(_is_number, texts)) and not any(_kv(compact(t)) for t in texts):
             headers = [texts]
             j = i + 1
             while j < len(rows):
-                nxt = cell_texts(rows[j], self.grid.layout)
+                nxt = self._texts(rows[j])
                 if _is_column_numbers(nxt):
                     j += 1
                     continue
-                if any(_is_number(t) for t in nxt) or not any(compact(t) for t in nxt):
+                if any(map(_is_number, nxt)) or not any(map(compact, nxt)):
                     break
                 if _indicator_header(nxt) or any(_kv(compact(t)) for t in nxt):
                     break
