@@ -14,6 +14,7 @@ import random
 import re
 from collections.abc import Callable
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from tools.synth import wording as W
@@ -32,17 +33,17 @@ class Distinct:
     def __init__(self, cutoff: float = 86.0, tries: int = 24):
         self.cutoff = cutoff
         self.tries = tries
-        self.buckets: dict[tuple, list[str]] = {}
+        self.buckets: dict[tuple, Bucket] = {}
         self.rejected = 0
         self.forced = 0
 
     def accept(self, bucket: tuple, text: str) -> bool:
         norm = normalise(text)
-        seen = self.buckets.setdefault(bucket, [])
-        if seen and process.extractOne(norm, seen, scorer=fuzz.ratio, score_cutoff=self.cutoff):
+        seen = self._bucket(bucket)
+        if seen.near(norm, self.cutoff):
             self.rejected += 1
             return False
-        seen.append(norm)
+        seen.add(norm)
         return True
 
     def pick(self, make: Callable[[int], tuple[tuple, str]]) -> str:
@@ -53,8 +54,71 @@ class Distinct:
                 return text
             bucket, text = make(attempt)
         self.forced += 1
-        self.buckets.setdefault(bucket, []).append(normalise(text))
+        self._bucket(bucket).add(normalise(text))
         return text
+
+    def _bucket(self, key: tuple) -> Bucket:
+        seen = self.buckets.get(key)
+        if seen is None:
+            seen = self.buckets[key] = Bucket()
+        return seen
+
+
+_BINS = 64  # characters counted by code point modulo this: an upper bound of what two texts share
+_FILTER_FROM = 32  # smaller buckets are compared text by text
+
+
+class Bucket:
+    """The normalised texts of one bucket, and what answers "is any near?" without comparing
+    the candidate with each of them: a bucket grows with the corpus, and comparing with every
+    earlier text made generation quadratic (at 2,500 departments it spent most of its time in
+    the comparisons).
+
+    The answer is exactly :func:`rapidfuzz.fuzz.ratio` >= cutoff against some text, found
+    in two cheap steps first. A text refused once is refused again (a bucket only grows), so
+    refused texts are remembered. ``ratio`` is 200 × LCS / (len a + len b), and the longest
+    common subsequence is at most the characters both texts hold, counted with multiplicity
+    (fewer still when characters are counted in bins: each bin holds at least as many of
+    both). Texts whose bound is under the cutoff cannot be near; only the others are
+    compared by rapidfuzz.
+    """
+
+    def __init__(self):
+        self.texts: list[str] = []
+        self.known: set[str] = set()  # accepted or refused before
+        self.lengths = np.zeros(0, dtype=np.int32)
+        self.counts = np.zeros((0, _BINS), dtype=np.uint16)
+
+    def near(self, norm: str, cutoff: float) -> bool:
+        if norm in self.known:
+            return True
+        texts = self.texts
+        if len(texts) >= _FILTER_FROM:
+            n = len(texts)
+            shared = np.minimum(self.counts[:n], _counts(norm)).sum(axis=1, dtype=np.int32)
+            # a margin below the cutoff keeps float rounding on the side of comparing
+            bound = 200.0 * shared >= (cutoff - 0.5) * (self.lengths[:n] + len(norm))
+            texts = [texts[i] for i in np.flatnonzero(bound)]
+        if texts and process.extractOne(norm, texts, scorer=fuzz.ratio, score_cutoff=cutoff):
+            self.known.add(norm)
+            return True
+        return False
+
+    def add(self, norm: str) -> None:
+        n = len(self.texts)
+        if n == len(self.lengths):  # grow by doubling
+            size = max(2 * n, _FILTER_FROM)
+            self.lengths = np.resize(self.lengths, size)
+            self.counts = np.resize(self.counts, (size, _BINS))
+        self.texts.append(norm)
+        self.known.add(norm)
+        self.lengths[n] = len(norm)
+        self.counts[n] = _counts(norm)
+
+
+def _counts(text: str) -> np.ndarray:
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return np.bincount(codes % _BINS, minlength=_BINS).astype(np.uint16)
 
 
 class Slots(dict):
