@@ -17,7 +17,9 @@ the workspace with a ``budget-audit scan`` (parse cache and cached check results
 plotly chart has drawn its SVG, every data grid its canvas, and the page's last element (the
 复制链接 popover every page ends with) is visible. The server's memory (the process tree's
 resident set, sampled every 0.2 s) and the in-page heap are reported beside the times.
-Results go to ``artifacts/bench_browser-<N>x<Y>.json``; nothing here is a test.
+The corpus, workspace and scan output are kept under ``artifacts/`` (``--artifacts DIR``: another
+folder's, e.g. another checkout's). Results go to ``artifacts/bench_browser-<N>x<Y>.json``;
+nothing here is a test.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -40,6 +41,9 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 ARTIFACTS = ROOT / "artifacts"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from process_tree import MemorySampler, tree_rss_mb  # noqa: E402
+
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Installed before any page script: a log of Streamlit's script-state changes and of the
@@ -105,36 +109,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
-            )
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                todo.extend(int(c) for c in children)
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total / 1024
-
-
-class MemorySampler(threading.Thread):
-    def __init__(self, pid: int):
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.stopped = pid, 0.0, threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(0.2):
-            self.peak = max(self.peak, _tree_rss_mb(self.pid))
-
-
-def corpus_dir(departments: int, years: int, seed: int) -> Path:
-    folder = ARTIFACTS / f"synth-{departments}x{years}-s{seed}"
+def corpus_dir(departments: int, years: int, seed: int, artifacts: Path = ARTIFACTS) -> Path:
+    folder = artifacts / f"synth-{departments}x{years}-s{seed}"
     if not (folder / "manifest.json").exists():
         from tools.synth import generate
 
@@ -274,15 +250,22 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-warm", action="store_true", help="use the workspace as it is")
+    parser.add_argument(
+        "--artifacts",
+        type=Path,
+        default=ARTIFACTS,
+        help="where the corpus, workspace and scan output are (e.g. another checkout's artifacts/)",
+    )
     args = parser.parse_args()
+    corpora = args.artifacts.resolve()
     from playwright.sync_api import sync_playwright
 
-    reports = corpus_dir(args.departments, args.years, args.seed)
+    reports = corpus_dir(args.departments, args.years, args.seed, corpora)
     tag = f"{args.departments}x{args.years}"
-    workspace = ARTIFACTS / f"bench-ws-{tag}-s{args.seed}"
+    workspace = corpora / f"bench-ws-{tag}-s{args.seed}"
     results: dict[str, object] = {"departments": args.departments, "years": args.years}
     results["load_before"] = os.getloadavg()
-    out = ARTIFACTS / f"bench-out-{tag}-s{args.seed}"
+    out = corpora / f"bench-out-{tag}-s{args.seed}"
     if not args.no_warm or not (out / "flags.csv").exists():
         results["warm_scan_s"] = warm(reports, workspace, out)
 
@@ -309,7 +292,7 @@ def main() -> None:
             page, results["overview_first_s"] = open_page(ctx, f"{server.base}/")
             results["overview_first_from_server_start_s"] = time.perf_counter() - server.started
             results["overview_marks"] = page.evaluate(_MARKS)
-            results["server_mb_after_first"] = _tree_rss_mb(server.proc.pid)
+            results["server_mb_after_first"] = tree_rss_mb(server.proc.pid)
             ctx.close()
 
             sessions = []
@@ -331,7 +314,7 @@ def main() -> None:
             results["department_marks"] = page.evaluate(_MARKS)
             ctx.close()
             browser.close()
-        results["server_peak_mb"] = server.memory.peak
+        results["server_peak_mb"] = server.memory.peak_mb
     finally:
         server.stop()
     results["load_after"] = os.getloadavg()

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_checks.py --departments 100 1000 10000 --years 3
 
 For each size: the synthetic corpus (``budget-audit synth``, generated once under
-``artifacts/``) is scanned once into a workspace so that its files come from the parse cache;
+``artifacts/``, or the folder ``--artifacts`` names) is scanned once into a workspace so that its files come from the parse cache;
 then, in a fresh process per size, the scanned dataset is opened and every registered check
 is timed as ``scan`` runs it: partitions (region × year) in batches of up to
 ``checks.partitioned.BATCH_DOCUMENTS`` documents, the corpus-wide ones
@@ -30,14 +30,14 @@ sys.path.insert(0, str(ROOT))
 ARTIFACTS = ROOT / "artifacts"
 
 
-def prepare(departments: int, years: int, seed: int) -> tuple[Path, Path]:
+def prepare(departments: int, years: int, seed: int, artifacts: Path) -> tuple[Path, Path]:
     """The corpus' reports folder and a workspace whose parse cache holds every file."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_browser import corpus_dir
 
-    reports = corpus_dir(departments, years, seed)
-    workspace = ARTIFACTS / f"bench-ws-{departments}x{years}-s{seed}"
-    out = ARTIFACTS / f"bench-out-{departments}x{years}-s{seed}"
+    reports = corpus_dir(departments, years, seed, artifacts)
+    workspace = artifacts / f"bench-ws-{departments}x{years}-s{seed}"
+    out = artifacts / f"bench-out-{departments}x{years}-s{seed}"
     if not (out / "flags.csv").exists():
         env = {**os.environ, "BUDGET_AUDIT_WORKSPACE": str(workspace)}
         cmd = [sys.executable, "-m", "cli.main", "scan", str(reports), "--out", str(out)]
@@ -124,6 +124,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="processes for the batches"
     )
+    parser.add_argument(
+        "--artifacts",
+        type=Path,
+        default=ARTIFACTS,
+        help="where the corpora and their workspaces are (e.g. another checkout's artifacts/)",
+    )
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # reports workspace (child)
     args = parser.parse_args()
     if args.one:
@@ -134,7 +140,7 @@ def main() -> None:
         return
     results = {}
     for n in args.departments:
-        reports, workspace = prepare(n, args.years, args.seed)
+        reports, workspace = prepare(n, args.years, args.seed, args.artifacts.resolve())
         cmd = [sys.executable, __file__, "--one", str(reports), str(workspace)]
         cmd += ["--repeat", str(args.repeat), "--workers", str(args.workers)]
         cmd += ["--whole"] if args.whole else []

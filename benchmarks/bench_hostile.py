@@ -10,64 +10,25 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import hostile  # noqa: E402
+from process_tree import run_measured  # noqa: E402
 
 CLI = [sys.executable, "-m", "cli.main"]
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        tree.setdefault(int(fields[1]), []).append(int(entry))
-    return tree
-
-
-def _tree_rss(root: int) -> int:
-    tree, todo, total = _children(), [root], 0
-    while todo:
-        pid = todo.pop()
-        todo.extend(tree.get(pid, []))
-        try:
-            with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * PAGE
-        except OSError:
-            continue
-    return total
 
 
 def scan(paths: list[Path], out: Path, extra: list[str]) -> tuple[int, float, int, str]:
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [*CLI, "scan", *map(str, paths), "--out", str(out), *extra],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.05)
-    _, err = proc.communicate()
-    return proc.returncode, time.perf_counter() - started, peak, err
+    cmd = [*CLI, "scan", *map(str, paths), "--out", str(out), *extra]
+    code, seconds, peak, _, err = run_measured(cmd, ROOT, interval=0.05)
+    return code, seconds, peak, err
 
 
 def _flags(path: Path, files: set[str]) -> list[tuple]:
