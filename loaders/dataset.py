@@ -145,12 +145,18 @@ class CorpusDataset:
         return texts["lines"][0].to_list(), texts["places"][0].to_list()
 
 
-def write(root: Path, documents: pl.DataFrame, tables: dict[str, pl.LazyFrame]) -> CorpusDataset:
-    """Write a dataset: ``documents`` (with cache_key) and each row table, one table at a time.
+GROUP_DOCUMENTS = 8000  # documents whose rows ``write`` gathers at a time
 
-    Each table's rows are gathered (streaming), given their document's partition, sorted into
-    file order and written partition by partition; so memory holds one table, never the corpus.
-    Written under a temporary name and renamed into place when complete.
+
+def write(root: Path, documents: pl.DataFrame, tables: dict[str, pl.LazyFrame]) -> CorpusDataset:
+    """Write a dataset: ``documents`` (with cache_key) and each row table, a group of partitions
+    at a time.
+
+    Each table's rows of a group of whole partitions (up to ``GROUP_DOCUMENTS`` documents) are
+    gathered (streaming), sorted into file order and written partition by partition; so memory
+    holds a part of one table, never the corpus (at 10,000 departments a whole table held at
+    once, sorted and split, took gigabytes). Written under a temporary name and renamed into
+    place when complete.
     """
     root.parent.mkdir(parents=True, exist_ok=True)
     temp = root.parent / f".tmp-{root.name}-{uuid.uuid4().hex[:8]}"
@@ -158,25 +164,16 @@ def write(root: Path, documents: pl.DataFrame, tables: dict[str, pl.LazyFrame]) 
     documents = documents.sort("source_file", maintain_order=True)
     where = documents.select(KEY, pl.col("region").alias("_region"), pl.col("year").alias("_year"))
     where = where.unique(KEY, keep="first", maintain_order=True)
+    where, groups = _grouped(where, GROUP_DOCUMENTS)
     for table in ROW_TABLES:
         schema = {**TABLES[table], KEY: pl.String}
         rows = tables[table].select(schema.keys())
         rows = rows.join(where.lazy(), on=KEY, how="left", maintain_order="left")
-        order = ["source_file", "source_line"] if "source_line" in schema else [KEY]
-        frame = rows.collect(engine="streaming")
-        if table == "texts":
-            keyed = documents.select(KEY, "source_file").unique(KEY, keep="first")
-            frame = frame.join(keyed, on=KEY, how="left", maintain_order="left")
-            frame = frame.sort("source_file", maintain_order=True).drop("source_file")
-        else:
-            frame = frame.sort(order, nulls_last=True, maintain_order=True)
-        for (region, year), part in frame.partition_by(
-            ["_region", "_year"], as_dict=True, maintain_order=True
-        ).items():
-            path = partition_path(temp, table, (region, year))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part.drop("_region", "_year").write_parquet(path)
-        del frame
+        # rows of no document have no partition and go with the last group (to region=null)
+        rows = rows.with_columns(pl.col("_group").fill_null(groups - 1))
+        for group in range(groups):
+            frame = rows.filter(pl.col("_group") == group).drop("_group")
+            _write_rows(temp, table, frame.collect(engine="streaming"), documents)
     documents.write_parquet(temp / "documents.parquet")
     (temp / "COMPLETE").write_text("")
     if root.exists():
@@ -184,6 +181,40 @@ def write(root: Path, documents: pl.DataFrame, tables: dict[str, pl.LazyFrame]) 
     os.rename(temp, root)
     _prune(root.parent, keep=root)
     return CorpusDataset(root, documents)
+
+
+def _grouped(where: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, int]:
+    """``where`` with the group of its partition (consecutive partitions, up to ``limit``
+    documents a group; a larger partition is a group of its own), and the number of groups."""
+    sizes = where.group_by("_region", "_year").len().sort("_region", "_year", nulls_last=True)
+    group, held, numbers = 0, 0, []
+    for n in sizes["len"].to_list():
+        if held and held + n > limit:
+            group, held = group + 1, 0
+        numbers.append(group)
+        held += n
+    sizes = sizes.select("_region", "_year", pl.Series("_group", numbers, dtype=pl.Int32))
+    where = where.join(
+        sizes, on=["_region", "_year"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    return where, max(numbers, default=0) + 1
+
+
+def _write_rows(temp: Path, table: str, frame: pl.DataFrame, documents: pl.DataFrame) -> None:
+    """Rows of whole partitions, sorted into file order and written partition by partition."""
+    if table == "texts":
+        keyed = documents.select(KEY, "source_file").unique(KEY, keep="first")
+        frame = frame.join(keyed, on=KEY, how="left", maintain_order="left")
+        frame = frame.sort("source_file", maintain_order=True).drop("source_file")
+    else:
+        order = ["source_file", "source_line"] if "source_line" in frame.columns else [KEY]
+        frame = frame.sort(order, nulls_last=True, maintain_order=True)
+    for (region, year), part in frame.partition_by(
+        ["_region", "_year"], as_dict=True, maintain_order=True
+    ).items():
+        path = partition_path(temp, table, (region, year))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part.drop("_region", "_year").write_parquet(path)
 
 
 def from_frames(root: Path, frames: Frames) -> CorpusDataset:
