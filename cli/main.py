@@ -15,7 +15,7 @@ from checks.findings import FINDING_COLUMNS
 from checks.partitioned import run_partitioned
 from checks.result_cache import cached_run_checks
 from checks.settings import RulesError
-from dashboard.export import write_csv
+from dashboard.export import write_csv, write_csv_parts
 from dashboard.labels import label
 from loaders import model
 from loaders.cache import ParseCache, default_cache_dir
@@ -38,11 +38,16 @@ def _frame(source: Corpus | CorpusDataset, name: str):
 def _write_tables(source: Corpus | CorpusDataset, out: Path) -> None:
     """One CSV per frame of the model (documents.csv, budget_lines.csv, accounts.csv …).
 
-    A dataset is written one frame at a time, so memory holds one frame, never the corpus.
+    A dataset is written one frame at a time, each in pieces of consecutive files, so memory
+    holds a piece of one frame, never the corpus.
     """
     out.mkdir(parents=True, exist_ok=True)
     for name in model.FRAMES:
-        write_csv(model.csv_order(_frame(source, name), name), out / f"{name}.csv")
+        if isinstance(source, CorpusDataset):
+            parts = (model.csv_order(p, name) for p in source.whole_parts(name))
+            write_csv_parts(parts, out / f"{name}.csv")
+        else:
+            write_csv(model.csv_order(_frame(source, name), name), out / f"{name}.csv")
 
 
 def _report_failures(corpus: Corpus) -> None:

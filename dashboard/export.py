@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
@@ -31,15 +32,26 @@ def safe_frame(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def to_csv_bytes(df: pl.DataFrame, float_precision: int | None = None) -> bytes:
-    """CSV bytes; ``float_precision=2`` for files people read (``scan`` keeps every digit)."""
+def to_csv_bytes(
+    df: pl.DataFrame, float_precision: int | None = None, header: bool = True
+) -> bytes:
+    """CSV bytes; ``float_precision=2`` for files people read (``scan`` keeps every digit).
+    Without ``header``: the rows only (no BOM, no column names), to follow earlier rows."""
     buf = io.BytesIO()
-    safe_frame(df).write_csv(buf, float_precision=float_precision)
-    return b"\xef\xbb\xbf" + buf.getvalue()
+    safe_frame(df).write_csv(buf, float_precision=float_precision, include_header=header)
+    return (b"\xef\xbb\xbf" if header else b"") + buf.getvalue()
 
 
 def write_csv(df: pl.DataFrame, path: Path, float_precision: int | None = None) -> None:
     path.write_bytes(to_csv_bytes(df, float_precision))
+
+
+def write_csv_parts(parts: Iterable[pl.DataFrame], path: Path) -> None:
+    """The CSV of the parts one after another (the same bytes as :func:`write_csv` of their
+    concatenation), holding one part at a time; ``parts`` yields at least one frame."""
+    with path.open("wb") as handle:
+        for i, df in enumerate(parts):
+            handle.write(to_csv_bytes(df, header=i == 0))
 
 
 def to_xlsx_bytes(df: pl.DataFrame, sheet: str = "问题清单") -> bytes:

@@ -25,6 +25,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,6 +37,7 @@ from loaders.frames import KEY, TABLES, TEXTS, Frames, to_corpus
 ROW_TABLES = [*model.ROW_FRAMES, "texts"]
 NULL = "__HIVE_DEFAULT_PARTITION__"
 _KEEP = 4  # datasets of this many recent corpora are kept
+GROUP_DOCUMENTS = 8000  # documents whose rows are gathered at a time (``write``, ``whole_parts``)
 _STALE_SECONDS = 6 * 3600  # a temporary folder this old belongs to a killed run
 Partition = tuple[str | None, int | None]
 
@@ -122,6 +124,24 @@ class CorpusDataset:
         frame = self.table(name).collect().select(model.FRAMES[name].keys())
         return frame.sort(["source_file", "source_line"], nulls_last=True, maintain_order=True)
 
+    def whole_parts(self, name: str, files: int | None = None) -> Iterator[pl.DataFrame]:
+        """:meth:`whole` in pieces of up to ``files`` consecutive files: one after another
+        they are the same rows in the same order, and a caller writing them out holds one
+        piece at a time (a whole table at 10,000 departments is hundreds of megabytes)."""
+        files = files or GROUP_DOCUMENTS
+        names = self.documents["source_file"].drop_nulls().unique().sort()
+        if name == "documents" or names.len() <= files:
+            yield self.whole(name)
+            return
+        bounds = names.gather_every(files)[1:].to_list()
+        file = pl.col("source_file")
+        pieces = [file < bounds[0]]
+        pieces += [(file >= lo) & (file < hi) for lo, hi in pairwise(bounds)]
+        pieces += [file >= bounds[-1], file.is_null()]
+        for piece in pieces:
+            frame = self.table(name).filter(piece).collect().select(model.FRAMES[name].keys())
+            yield frame.sort(["source_file", "source_line"], nulls_last=True, maintain_order=True)
+
     def count(self, table: str) -> int:
         return self.table(table).select(pl.len()).collect().item()
 
@@ -143,9 +163,6 @@ class CorpusDataset:
         if texts.is_empty():
             return [], []
         return texts["lines"][0].to_list(), texts["places"][0].to_list()
-
-
-GROUP_DOCUMENTS = 8000  # documents whose rows ``write`` gathers at a time
 
 
 def write(root: Path, documents: pl.DataFrame, tables: dict[str, pl.LazyFrame]) -> CorpusDataset:
