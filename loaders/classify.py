@@ -392,6 +392,14 @@ def _continues(grid: Grid, previous: Segment) -> bool:
     return any(parse_number(t) is not None for t in cells)
 
 
+def _names_table(text: str) -> TableKind | None:
+    """``title_kind(clean_title(text))``, without cleaning a text that names no 预算 / 决算 表
+    (cleaning only drops characters, so a title's 表 and 算 are in the text already)."""
+    if "表" not in text or "算" not in text:
+        return None
+    return title_kind(clean_title(text))
+
+
 def _titles(context: list[str]) -> list[str]:
     """Title texts among the lines above a table, nearest last.
 
@@ -405,10 +413,10 @@ def _titles(context: list[str]) -> list[str]:
         found: dict[int, tuple[str, str]] = {}
         for width in (1, 2, 3):
             start = end - width + 1
-            if start < 0 or any(title_kind(clean_title(t)) for t in texts[start:end]):
+            if start < 0 or any(_names_table(t) for t in texts[start:end]):
                 continue
             joined = "".join(texts[start : end + 1])
-            kind = title_kind(clean_title(joined))
+            kind = _names_table(joined)
             if kind:
                 found[width] = (joined, kind.kind)
         if not found:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 
 from loaders.cells import ascii_digits, compact
@@ -142,8 +143,21 @@ def _looks_like_department(name: str) -> bool:
     return 4 <= len(name) <= 40 and bool(_DEPT_SUFFIX.search(name)) and not re.search(r"\d", name)
 
 
-def _cover_windows(lines: list[str]) -> list[tuple[int, str]]:
+def _cover_windows(lines: list[str]) -> tuple[tuple[int, str], ...]:
     """The first lines of the document, and every run of up to three of them joined."""
+    top: list[str] = []
+    filled = 0
+    for line in lines:
+        top.append(line)
+        if compact(line):
+            filled += 1
+            if filled == _COVER_LINES:
+                break
+    return _windows_of(tuple(top))
+
+
+@lru_cache(maxsize=8)  # asked five times per document (year, statement, identity)
+def _windows_of(lines: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     head: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         text = ascii_digits(compact(line))
@@ -157,7 +171,7 @@ def _cover_windows(lines: list[str]) -> list[tuple[int, str]]:
             part = head[k : k + width]
             if len(part) == width:
                 out.append((number, "".join(t for _, t in part)))
-    return out
+    return tuple(out)
 
 
 class _Finder:

@@ -188,12 +188,15 @@ def _component_pairs(sentence: str) -> list[tuple[str, float, float, int]]:
     return [(k, b, actuals[k][0], o) for k, (b, o) in budgets.items() if k in actuals]
 
 
+_AFTER_FULL_STOP = re.compile(r"(?<=。)")
+
+
 def paragraph_to_lines(para: Paragraph, heading: str = "") -> list[dict]:
     """Budget lines stated in one paragraph (one per sentence with a budget–actual pair)."""
     out: list[dict] = []
     previous = ""
     offset = 0
-    for sentence in re.split(r"(?<=。)", para.text):
+    for sentence in _AFTER_FULL_STOP.split(para.text):
         clause = _find_figures(sentence)
         if clause:
             subject = _subject(sentence[: clause.first_offset], previous, heading)

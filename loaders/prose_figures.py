@@ -107,7 +107,7 @@ def _continues(prev: Paragraph, prev_text: str, nxt: Paragraph, width: int) -> b
     nxt_text = compact(nxt.text)
     if not prev_text or marker_level(nxt_text) is not None or nxt.line - _last_line(prev) > 3:
         return False
-    last = _source_lines(prev)[-1]
+    last = compact(prev.text[prev.spans[-1][0] :]) if prev.spans else compact(prev.text)
     wrapped = width >= 15 and len(last) >= 0.8 * width
     if prev_text.endswith(("；", ";")):  # a list item ending a wrapped line goes on
         return wrapped
@@ -481,9 +481,14 @@ def _sections(state: _State) -> tuple[str | None, str | None]:
     return section, chapter
 
 
+_SENTENCE_ENDS = re.compile(r"[。！？!?]+")
+_LIST_END = re.compile(r"[；;]")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
-    for m in re.finditer(r"[。！？!?]+", text):
+    for m in _SENTENCE_ENDS.finditer(text):
         out.append((start, m.end()))
         start = m.end()
     if start < len(text):
@@ -536,7 +541,7 @@ def _read_passage(state, passage, found, inherited, heading, rows, problems) -> 
                 segment = text[boundary:start]
                 reading = read_segment(segment, token, text[s_start:boundary])
                 cursor_end = token.end
-                closed = re.search(r"[；;]", text[cursor:start])
+                closed = _LIST_END.search(text, cursor, max(cursor, start))
                 if parent_here is not None and closed and not _explicit(reading):
                     # "其中A x万元、B y万元；决算金额为z万元": the list is over, back to the whole
                     whole = next(c for c in clauses if c.id == parent_here)
@@ -571,7 +576,7 @@ def _remarks(sentence: str, offset: int) -> list[tuple[int, int]]:
     """Spans of bracketed remarks holding a figure ("（其中公共项目支出65,191.20万元为预留指标）")."""
     return [
         (offset + m.start(), offset + m.end())
-        for m in re.finditer(r"[（(][^（）()]*[）)]", sentence)
+        for m in _BRACKETED.finditer(sentence)
         if tokens(m.group(0))
     ]
 
