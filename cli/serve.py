@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -86,13 +88,26 @@ def serve(
     if db:
         env["BUDGET_AUDIT_DB"] = db
     print(f"看板地址：http://{host}:{port}/  （Ctrl+C 停止）", flush=True)
+    print("正在载入报告与检查结果，看板就绪后会在此提示…", flush=True)
     child = subprocess.Popen(
         streamlit_command(host, port),
         env=env,
         cwd=APP.parent.parent,
         start_new_session=True,  # its own process group: stopped as a whole, with its workers
     )
+    threading.Thread(target=announce_ready, args=(child, host, port), daemon=True).start()
     return supervise(child)
+
+
+def announce_ready(child: subprocess.Popen, host: str, port: int, timeout: float = 3600.0) -> None:
+    """Say when the server answers: dashboard.launch loads the reports before opening its port."""
+    started = time.monotonic()
+    address = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    while child.poll() is None and time.monotonic() - started < timeout:
+        with contextlib.suppress(OSError), socket.create_connection((address, port), timeout=1):
+            print(f"看板已就绪（启动用时 {time.monotonic() - started:.1f} 秒）", flush=True)
+            return
+        time.sleep(0.3)
 
 
 def supervise(child: subprocess.Popen, grace: float = 10.0) -> int:

@@ -73,3 +73,34 @@ def test_signal_to_serve_leaves_nothing_listening(sig, tmp_path):
             serve.wait()
         for pid in _processes_with(f"--server.port {port}"):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_serve_says_when_the_dashboard_is_ready(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "BUDGET_AUDIT_WORKSPACE": str(tmp_path)}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", str(SAMPLES), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = serve.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("看板已就绪"):
+                break
+        assert lines[0].startswith(f"看板地址：http://127.0.0.1:{port}/")
+        assert lines[-1].startswith("看板已就绪"), lines
+        assert _listening(port)  # the port is open when it says so
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=30)
+        for pid in _processes_with(f"--server.port {port}"):
+            os.kill(pid, signal.SIGKILL)
