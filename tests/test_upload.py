@@ -182,6 +182,7 @@ def test_serve_sets_workspace_env(monkeypatch, tmp_path):
     seen = {}
     monkeypatch.setattr(serve.subprocess, "Popen", lambda cmd, env, cwd, **kw: seen.update(env))
     monkeypatch.setattr(serve, "supervise", lambda child: 0)
+    monkeypatch.setattr(serve, "announce_ready", lambda *args: None)  # no server to wait for
     assert cli.main(["serve", str(SAMPLES), "--workspace", str(tmp_path / "w")]) == 0
     assert seen[ws.ENV] == str((tmp_path / "w").resolve())
 
