@@ -32,7 +32,11 @@ def _batches(items: list, size: int) -> Iterator[list]:
 
 
 class LocalExecutor:
-    """Files read by isolated worker processes on this machine; functions run in this process."""
+    """Files read by isolated worker processes on this machine; ``map`` runs in this process.
+
+    ``workers`` also sizes the pool of spawned processes that :mod:`checks.partitioned` checks
+    its batches in when there is more than one batch.
+    """
 
     name = "local"
 
