@@ -7,7 +7,7 @@ For each size: the synthetic corpus (``budget-audit synth``, generated once unde
 then, in a fresh process per size, the scanned dataset is opened and every registered check
 is timed as ``scan`` runs it: partitions (region × year) in batches of up to
 ``checks.partitioned.BATCH_DOCUMENTS`` documents, the corpus-wide ones
-once on the tables they read (best of ``--repeat``); then the whole partitioned run
+once on the tables they read (reading them included; D11 region by region) (best of ``--repeat``); then the whole partitioned run
 (``checks.partitioned.run_partitioned``: all checks, findings, ranking) as ``scan`` runs it,
 the batches in ``--workers`` processes (default: one per core, as ``scan``), and once more
 in this process alone; and with
@@ -52,10 +52,9 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
     corpus loaded whole in memory."""
     os.environ["BUDGET_AUDIT_WORKSPACE"] = str(workspace)
     from checks.engine import check_settings, run_checks
-    from checks.partitioned import _wide_corpus, batches, run_partitioned
+    from checks.partitioned import _run_wide, batches, run_partitioned
     from checks.registry import CHECKS
     from checks.settings import load_rules
-    from loaders import model
     from loaders.cache import ParseCache, default_cache_dir
     from loaders.executors import LocalExecutor
     from loaders.pipeline import LOADER_VERSION
@@ -70,9 +69,8 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
         spent = dict.fromkeys(per_check, 0.0)
         for module in CHECKS:
             if module.CHECK.scope == "corpus":
-                wide = _wide_corpus(dataset, getattr(module, "READS", model.ROW_FRAMES))
-                start = time.perf_counter()
-                module.run(wide, check_settings(settings, module.CHECK))
+                start = time.perf_counter()  # reading the tables it needs included
+                _run_wide(module, dataset, settings)
                 spent[module.CHECK.code] += time.perf_counter() - start
         for batch in batches(dataset):  # as scan checks them: partitions batched
             corpus = dataset.corpus(batch)

@@ -277,9 +277,12 @@ def indicator_key(row: dict) -> str:
     return normalise(row.get("name")) + normalise(row.get("target"))
 
 
+PLACEHOLDERS = ("", "……", "…", "...", "无", "暂无", "/", "-", "—")  # once stripped of spaces and □
+
+
 def is_placeholder(text: str | None) -> bool:
     t = (text or "").strip().strip("□ ")
-    return t in ("", "……", "…", "...", "无", "暂无", "/", "-", "—")
+    return t in PLACEHOLDERS
 
 
 # what a numbered heading (loaders.blocks.is_heading) can start with; "<" may open an HTML tag

@@ -38,6 +38,11 @@ CHECK = CheckInfo(
 （中共江苏省委办公厅 / 江苏省委办公厅）按同一部门处理。严重程度按 [materiality]（涉及金额 = 差额）。""",
 )
 
+# compares a department's adjacent years, and a department's years share its region (the
+# region is read from the department's name): checks.partitioned runs it region by region
+SPAN = "region"
+READS = ("prose_figures", "budget_lines", "accounts", "parse_issues", "sangong")
+
 _KEYS = ["dept_key", "statement"]
 
 

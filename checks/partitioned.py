@@ -26,13 +26,71 @@ from loaders.frames import Frames, to_corpus
 log = logging.getLogger(__name__)
 
 
-def _wide_corpus(dataset, tables: tuple[str, ...]) -> model.Corpus:
-    frames = {name: dataset.table(name).collect() for name in tables}
+def _reads(module) -> dict[str, tuple[str, ...] | None]:
+    """The tables a check reads (``READS``, default all), each with the columns it declares in
+    ``READ_COLUMNS`` (None: all of them)."""
+    columns = getattr(module, "READ_COLUMNS", {})
+    return {table: columns.get(table) for table in getattr(module, "READS", model.ROW_FRAMES)}
+
+
+def _wide_corpus(dataset, reads, parts: list | None = None) -> model.Corpus:
+    """The tables a corpus-wide check reads (``reads``: table names, or a mapping of table
+    name to the columns needed), over all partitions or the given ones."""
+    if not isinstance(reads, dict):
+        reads = dict.fromkeys(reads)
+    frames = {}
+    for name, columns in reads.items():
+        schema = model.FRAMES[name].keys()
+        frames[name] = dataset.table(name, parts).select(
+            [c for c in schema if columns is None or c in columns]
+        )
     documents = dataset.documents.select(model.DOCUMENTS.keys())
-    return model.Corpus(
-        documents=documents,
-        **{name: f.select(model.FRAMES[name].keys()) for name, f in frames.items()},
+    if parts is not None:
+        wanted = pl.DataFrame(parts, schema={"region": pl.String, "year": pl.Int32}, orient="row")
+        documents = documents.join(
+            wanted, on=["region", "year"], how="semi", nulls_equal=True, maintain_order="left"
+        )
+    return model.Corpus(documents=documents, **{n: f.collect() for n, f in frames.items()})
+
+
+def region_batches(dataset, limit: int) -> list[list]:
+    """The partitions of whole regions (all their years), consecutive regions together up to
+    ``limit`` documents: what a check comparing a department's years (D11) needs at once."""
+    sizes = dict(
+        ((r, y), n) for r, y, n in dataset.documents.group_by("region", "year").len().iter_rows()
     )
+    regions: dict = {}
+    for part in dataset.partitions():
+        regions.setdefault(part[0], []).append(part)
+    out: list[list] = []
+    held = limit
+    for parts in regions.values():
+        n = sum(sizes.get(p, 0) for p in parts)
+        if held + n > limit:
+            out.append([])
+            held = 0
+        out[-1].extend(parts)
+        held += n
+    return out
+
+
+def _run_wide(module, dataset, settings: dict) -> CheckResult:
+    """One corpus-wide check: on the whole corpus at once, or (``SPAN = "region"``) on
+    batches of whole regions, its counts summed."""
+    info = module.CHECK
+    reads = _reads(module)
+    if getattr(module, "SPAN", "corpus") != "region":
+        return module.run(_wide_corpus(dataset, reads), check_settings(settings, info))
+    total = CheckResult()
+    total.documents = 0
+    for parts in region_batches(dataset, REGION_BATCH_DOCUMENTS):
+        result = module.run(_wide_corpus(dataset, reads, parts), check_settings(settings, info))
+        total.flags.extend(result.flags)
+        total.applied += result.applied
+        total.documents += result.documents or 0
+        for reason, n in result.not_applicable.items():
+            total.not_applicable[reason] = total.not_applicable.get(reason, 0) + n
+    return total
 
 
 def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
@@ -40,15 +98,13 @@ def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
     modules = [m for m in CHECKS if m.CHECK.scope == "corpus"]
     if not modules:
         return {}, {}
-    reads = tuple(dict.fromkeys(t for m in modules for t in getattr(m, "READS", model.ROW_FRAMES)))
-    wide = _wide_corpus(dataset, reads)
     part_of = dict(dataset.documents.select("doc_id", pl.struct("region", "year")).iter_rows())
     given: dict[tuple, dict[str, CheckResult]] = {}
     counted: dict[str, tuple[int, dict[str, int], int]] = {}
     for module in modules:
         info = module.CHECK
         try:
-            result = module.run(wide, check_settings(settings, info))
+            result = _run_wide(module, dataset, settings)
         except Exception as exc:
             log.exception("check %s failed", info.code)
             result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
@@ -57,11 +113,11 @@ def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
             where = part_of.get(flag.get("doc_id")) or {"region": None, "year": None}
             part = (where["region"], where["year"])
             given.setdefault(part, {}).setdefault(info.code, CheckResult()).flags.append(flag)
-    del wide
     return given, counted
 
 
 BATCH_DOCUMENTS = 400
+REGION_BATCH_DOCUMENTS = 4000  # whole regions a region-spanning check reads at once
 
 
 def batches(dataset, limit: int = BATCH_DOCUMENTS) -> list[list]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import polars as pl
 from rapidfuzz import fuzz
 
-from checks.base import CheckInfo, CheckResult, is_placeholder, make_flag
+from checks.base import PLACEHOLDERS, CheckInfo, CheckResult, make_flag
 from checks.near_duplicates import text_graph
 
 READS = ("narratives", "indicators")  # the tables a corpus-wide run hands this check
@@ -50,50 +52,73 @@ CHECK = CheckInfo(
 “稳定专项资金”项目表又出现一次，共 3 处 → 中。""",
 )
 _STRIP = re.compile(r"[\s\u3000□，,。.；;：:、“”\"'（）()【】《》!！?？\-—]")
-# what a unit and its flag read: a unit is a Python dict, one per text of the whole corpus
-# (1.5 million at 10,000 departments), so it carries only these columns
+# Python's \s (str.isspace) and the signs above, written out so that polars' regex strips exactly
+# the characters ``_STRIP`` does
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_STRIPPED = _WHITESPACE + "\u3000□，,。.；;：:、“”\"'（）()【】《》!！?？-—"
+# what a unit and its flag read; the narratives and indicators of a whole province are read
+# once, so only these columns
 _UNIT = ("doc_id", "source_file", "source_line", "department", "year", "section", "project")
 _UNIT_COLUMNS = {
     "narratives": (*_UNIT, "text"),
     "indicators": (*_UNIT, "name", "target", "row_kind"),
 }
+READ_COLUMNS = _UNIT_COLUMNS  # checks.partitioned reads only these for a corpus-wide run
 
 
-def _columns(frame, table: str):
-    return frame.select([c for c in _UNIT_COLUMNS[table] if c in frame.columns])
+def _char_class(chars: str) -> str:
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(set(chars))) + "]"
 
 
-def _units(corpus, settings: dict) -> list[dict]:
-    generic = (
-        re.compile("|".join(map(re.escape, settings["generic_words"])))
-        if settings["generic_words"]
-        else None
+def _literal(word: str) -> str:
+    return "".join(f"\\x{{{ord(c):x}}}" for c in word)
+
+
+def _placeholder_expr(column: str) -> pl.Expr:
+    """:func:`checks.base.is_placeholder` as an expression."""
+    t = pl.col(column).fill_null("").str.strip_chars(_WHITESPACE).str.strip_chars("□ ")
+    return t.is_in(list(PLACEHOLDERS))
+
+
+def _columns(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    return frame.select(
+        pl.col(c) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+        for c in _UNIT_COLUMNS[table]
     )
-    units = []
-    for row in _columns(corpus.narratives, "narratives").iter_rows(named=True):
-        units.append({**row, "kind": row["section"], "text": row["text"]})
-    for row in _columns(corpus.indicators, "indicators").iter_rows(named=True):
-        if (
-            row["row_kind"] != "indicator"
-            or is_placeholder(row["name"])
-            or is_placeholder(row["target"])
-        ):
-            continue
-        units.append(
-            {**row, "kind": "指标", "section": "指标", "text": f"{row['name']}：{row['target']}"}
+
+
+def _units(corpus, settings: dict) -> pl.DataFrame:
+    """Every text unit (paragraphs, then indicators as “名称：指标值”) with its normalised text
+    ``norm``, in corpus order; units whose ``norm`` is shorter than ``min_chars`` are left out."""
+    narratives = _columns(corpus.narratives, "narratives").with_columns(kind=pl.col("section"))
+    indicators = (
+        _columns(corpus.indicators, "indicators")
+        .filter(
+            pl.col("row_kind") == "indicator",
+            ~_placeholder_expr("name"),
+            ~_placeholder_expr("target"),
         )
-    for u in units:
-        norm = _STRIP.sub("", u["text"] or "")
-        u["norm"] = generic.sub("", norm) if generic else norm
-    return [u for u in units if len(u["norm"]) >= settings["min_chars"]]
+        .with_columns(
+            kind=pl.lit("指标"),
+            section=pl.lit("指标"),
+            text=pl.concat_str("name", pl.lit("："), "target"),
+        )
+    )
+    keep = [*_UNIT, "kind", "text"]
+    units = pl.concat([narratives.select(keep), indicators.select(keep)], how="vertical_relaxed")
+    norm = pl.col("text").fill_null("").str.replace_all(_char_class(_STRIPPED), "")
+    if settings["generic_words"]:
+        generic = "|".join(map(_literal, settings["generic_words"]))
+        norm = norm.str.replace_all(generic, "")
+    units = units.with_columns(norm=norm)
+    return units.filter(pl.col("norm").str.len_chars() >= settings["min_chars"])
 
 
-def _templates(units: list[dict], n_docs: int, settings: dict) -> set[str]:
-    docs_of: dict[str, set[str]] = {}
-    for u in units:
-        docs_of.setdefault(u["norm"], set()).add(u["doc_id"])
+def _templates(units: pl.DataFrame, n_docs: int, settings: dict) -> pl.Series:
+    """Texts in so many documents that they are the form's own wording."""
     need = max(settings["template_min_docs"], n_docs * settings["template_share"] / 100)
-    return {text for text, docs in docs_of.items() if len(docs) >= need}
+    per_text = units.group_by("norm").agg(pl.col("doc_id").n_unique())
+    return per_text.filter(pl.col("doc_id") >= need)["norm"]
 
 
 def _exempt(a: dict, b: dict) -> bool:
@@ -106,39 +131,61 @@ def _exempt(a: dict, b: dict) -> bool:
     return same_place or goal_pair
 
 
-def _components(units: list[dict], threshold: float) -> list[list[int]]:
+def _components(units: pl.DataFrame, threshold: float) -> list[list[int]]:
     """Units linked by identical or similar text, skipping exempt pairs; groups of ≥ 2.
 
     The same as union-find over all non-exempt pairs with ratio ≥ threshold, but identical texts
     are one node of the text graph, so 10k copies of a sentence never become 50M pairs: a search
     takes each unit once from the still unvisited copies of the texts it is similar to, and leaves
-    only exempt copies behind for a later unit to reach.
+    only exempt copies behind for a later unit to reach. Only units whose text has a copy or a
+    near partner are visited (the others are alone), in corpus order.
     """
-    text_of, edges = text_graph([u["norm"] for u in units], threshold)
-    near: dict[int, list[int]] = {int(t): [int(t)] for t in text_of}
+    text_of, edges = text_graph(units["norm"].to_list(), threshold)
+    copies = np.bincount(text_of)
+    linked = copies >= 2
+    linked[edges.ravel()] = True
+    candidates = np.flatnonzero(linked[text_of])
+    if not len(candidates):
+        return []
+    near: dict[int, list[int]] = {}
+    for t in np.flatnonzero(linked).tolist():
+        near[t] = [t]
     for a, b in edges.tolist():
         near[a].append(b)
         near[b].append(a)
     waiting: dict[int, list[int]] = {}
-    for k, t in enumerate(text_of.tolist()):
+    for k, t in zip(candidates.tolist(), text_of[candidates].tolist(), strict=True):
         waiting.setdefault(t, []).append(k)
-    seen = [False] * len(units)
+    doc, line, section, project = (
+        units[c].to_list() for c in ("doc_id", "source_line", "section", "project")
+    )
+
+    def exempt(a: int, b: int) -> bool:
+        if doc[a] != doc[b]:
+            return False
+        return line[a] == line[b] or (
+            {section[a], section[b]} == {"预期目标", "实际完成"} and project[a] == project[b]
+        )
+
+    node = text_of.tolist()
+    seen: set[int] = set()
     groups = []
-    for start in range(len(units)):
-        if seen[start]:
+    for start in candidates.tolist():
+        if start in seen:
             continue
-        seen[start], group, todo = True, [start], [start]
+        seen.add(start)
+        group, todo = [start], [start]
         while todo:
             a = todo.pop()
-            for t in near[int(text_of[a])]:
+            for t in near[node[a]]:
                 left = []
                 for b in waiting[t]:
-                    if seen[b]:
+                    if b in seen:
                         continue
-                    if _exempt(units[a], units[b]):
+                    if exempt(a, b):
                         left.append(b)
                     else:
-                        seen[b] = True
+                        seen.add(b)
                         group.append(b)
                         todo.append(b)
                 waiting[t] = left
@@ -155,7 +202,7 @@ def _section_spans(members: list[dict]) -> list[str]:
     return [f"{f}“{s}”第{min(v)}–{max(v)}行" for (f, s), v in spans.items()]
 
 
-def _merge_copied_sections(groups: list[list[int]], units: list[dict]) -> list[list[int]]:
+def _merge_copied_sections(groups: list[list[int]], units: dict[int, dict]) -> list[list[int]]:
     """Paragraph groups linking the same sections of the same documents are one copied section."""
     merged: dict[tuple, list[int]] = {}
     out: list[list[int]] = []
@@ -172,11 +219,13 @@ def _merge_copied_sections(groups: list[list[int]], units: list[dict]) -> list[l
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     units = _units(corpus, settings)
-    templates = _templates(units, corpus.documents.height, settings)
-    result.not_applicable["模板文字"] = sum(1 for u in units if u["norm"] in templates)
-    units = [u for u in units if u["norm"] not in templates]
-    result.applied = len(units)
-    groups = _components(units, settings["similarity"]) if units else []
+    template = pl.col("norm").is_in(_templates(units, corpus.documents.height, settings).implode())
+    result.not_applicable["模板文字"] = units.filter(template).height
+    units = units.filter(~template)
+    result.applied = units.height
+    groups = _components(units, settings["similarity"]) if units.height else []
+    grouped = sorted({i for group in groups for i in group})
+    units = dict(zip(grouped, units[grouped].iter_rows(named=True), strict=True))
     for group in _merge_copied_sections(groups, units):
         members = sorted(
             (units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"])

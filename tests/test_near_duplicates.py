@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 from rapidfuzz import fuzz
 
@@ -83,7 +84,7 @@ def planted() -> list[str]:
 @pytest.fixture(scope="module")
 def sample_texts(corpus) -> list[str]:
     settings = {"generic_words": [], "min_chars": 1}
-    return [u["norm"] for u in t01._units(corpus, settings)]
+    return t01._units(corpus, settings)["norm"].to_list()
 
 
 def test_bruteforce_is_the_definition():
@@ -244,17 +245,69 @@ def test_t01_components_skip_exempt_pairs_like_the_pairwise_version():
     ]
     expected = _reference_components(units, 90)
     assert expected == [[0, 1, 2, 3, 4, 5, 6, 7]]
-    assert t01._components(units, 90) == expected
+    assert t01._components(pl.DataFrame(units), 90) == expected
     goal_and_result = [units[0], units[1]]
-    assert t01._components(goal_and_result, 90) == _reference_components(goal_and_result, 90) == []
+    assert (
+        t01._components(pl.DataFrame(goal_and_result), 90)
+        == _reference_components(goal_and_result, 90)
+        == []
+    )
     rest = [units[4], units[5], units[6], units[7], units[3]]
-    assert t01._components(rest, 90) == _reference_components(rest, 90) == [[0, 1, 2, 3, 4]]
-    assert t01._components(rest[:4], 90) == _reference_components(rest[:4], 90) == []
+    assert (
+        t01._components(pl.DataFrame(rest), 90)
+        == _reference_components(rest, 90)
+        == [[0, 1, 2, 3, 4]]
+    )
+    assert t01._components(pl.DataFrame(rest[:4]), 90) == _reference_components(rest[:4], 90) == []
 
 
 def test_t01_components_on_the_samples_equal_the_pairwise_version(corpus):
     settings = {**t01.CHECK.defaults}
     units = t01._units(corpus, settings)
     for threshold in (90, 70):
-        expected = _reference_components(units, threshold)
+        expected = _reference_components(units.to_dicts(), threshold)
         assert expected and t01._components(units, threshold) == expected
+
+
+def test_t01_units_normalise_as_the_python_rules_do():
+    """The polars normalisation strips what ``_STRIP`` and the generic words strip, and the
+    placeholder test agrees with :func:`checks.base.is_placeholder`, odd spaces included."""
+    import re
+
+    from checks.base import is_placeholder
+    from loaders import model
+
+    names = ["指标\x1c", "\u3000无\u3000", "□ 暂无", "人数", None, "…", "满意度\u2028"]
+    targets = ["≥95%", "100人", "/", "力争达到90%（含）", "无", "—", "进一步提高"]
+    texts = ["通过项目的实施，\x1f进一步提高了\u00a0服务“质量”。", None, "  ", "力争进一步：好！"]
+    n, k = len(texts), len(names)
+    corpus = model.Corpus(
+        narratives=pl.DataFrame(
+            {
+                "doc_id": ["d"] * n,
+                "source_line": list(range(n)),
+                "section": ["存在问题"] * n,
+                "text": texts,
+            }
+        ),
+        indicators=pl.DataFrame(
+            {
+                "doc_id": ["d"] * k,
+                "source_line": list(range(k)),
+                "row_kind": ["indicator"] * k,
+                "name": names,
+                "target": targets,
+            }
+        ),
+    )
+    settings = {**t01.CHECK.defaults, "min_chars": 0}
+    units = t01._units(corpus, settings)
+    generic = re.compile("|".join(map(re.escape, settings["generic_words"])))
+    kept = [
+        f"{a}：{b}"
+        for a, b in zip(names, targets, strict=True)
+        if not (is_placeholder(a) or is_placeholder(b))
+    ]
+    expected = [generic.sub("", t01._STRIP.sub("", t or "")) for t in [*texts, *kept]]
+    assert units["norm"].to_list() == expected
+    assert units["text"].to_list()[n:] == kept and len(kept) == 3
