@@ -85,9 +85,11 @@ def _serve(memory: int) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a library's print() must not corrupt the result stream
     inp = sys.stdin.buffer
+    from loaders.collector import collect_less_often
     from loaders.frames import framed
     from loaders.pipeline import failed_doc, load_bytes, load_file, validated
 
+    collect_less_often()
     while True:
         try:
             job, limits = _receive(inp)
