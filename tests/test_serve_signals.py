@@ -36,17 +36,22 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
+def _start_serve(port: int, workspace, stdout) -> subprocess.Popen:
+    """``budget-audit serve`` on the samples, its workspace in ``workspace``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", str(SAMPLES), "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "BUDGET_AUDIT_WORKSPACE": str(workspace)},
+        stdout=stdout,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_to_serve_leaves_nothing_listening(sig, tmp_path):
     port = _free_port()
-    env = {**os.environ, "BUDGET_AUDIT_WORKSPACE": str(tmp_path)}
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", str(SAMPLES), "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    serve = _start_serve(port, tmp_path, subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -77,15 +82,7 @@ def test_signal_to_serve_leaves_nothing_listening(sig, tmp_path):
 
 def test_serve_says_when_the_dashboard_is_ready(tmp_path):
     port = _free_port()
-    env = {**os.environ, "BUDGET_AUDIT_WORKSPACE": str(tmp_path)}
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", str(SAMPLES), "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    serve = _start_serve(port, tmp_path, subprocess.PIPE)
     try:
         lines = []
         deadline = time.monotonic() + 120
