@@ -50,6 +50,7 @@ STAR_ABOVE = 64  # similar_groups: a bigger bucket is checked as a star
 _CHUNK_TEXTS = 8192
 _CHUNK_PAIRS = 1 << 20
 _BLOCK = 1 << 14  # pairs whose histograms are compared at once
+_BANDS_AT_ONCE = 3  # bands whose MinHash rows are worked out together
 _U = np.uint64
 
 
@@ -127,26 +128,53 @@ def _parallel(fn, starts: range) -> None:
         list(pool.map(fn, starts))
 
 
-def _signatures(texts: list[str], n_hashes: int) -> np.ndarray:
-    """MinHash signatures, one row per hash function (h(x) = high half of a·x + b mod 2⁶⁴)."""
+def _signatures(texts: list[str], n_hashes: int, rows: range | None = None) -> np.ndarray:
+    """MinHash signatures, one row per hash function (h(x) = high half of a·x + b mod 2⁶⁴):
+    of the hash functions numbered ``rows`` (default all ``n_hashes``)."""
     rng = np.random.default_rng(SEED)
     mult = rng.integers(1, 2**63, n_hashes, dtype=np.uint64) | _U(1)
     add = rng.integers(0, 2**63, n_hashes, dtype=np.uint64)
-    sig = np.empty((n_hashes, len(texts)), dtype=np.uint32)
+    rows = range(n_hashes) if rows is None else rows
+    sig = np.empty((len(rows), len(texts)), dtype=np.uint32)
 
     def chunk(start: int) -> None:
         part = texts[start : start + _CHUNK_TEXTS]
         tokens, counts = _bigrams(part)
         offsets = np.cumsum(counts) - counts
         buf = np.empty_like(tokens)
-        for h in range(n_hashes):
+        for k, h in enumerate(rows):
             np.multiply(tokens, mult[h], out=buf)
             np.add(buf, add[h], out=buf)
             np.right_shift(buf, _U(32), out=buf)
-            sig[h, start : start + len(part)] = np.minimum.reduceat(buf, offsets)
+            sig[k, start : start + len(part)] = np.minimum.reduceat(buf, offsets)
 
     _parallel(chunk, range(0, len(texts), _CHUNK_TEXTS))
     return sig
+
+
+def _band_rows(texts: list[str], rows: int, bands: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For each band, its MinHash rows and the next band's (the spare rows that split a big
+    bucket; the last band's are the first band's). The rows are worked out ``_BANDS_AT_ONCE``
+    bands at a time, and only the blocks still needed are held: the whole signature (100 rows)
+    of a province's million texts would take 0.5 GB."""
+    n_hashes = rows * bands
+    blocks: dict[int, np.ndarray] = {}
+
+    def band(b: int) -> np.ndarray:
+        block = b // _BANDS_AT_ONCE
+        if block not in blocks:
+            start = block * _BANDS_AT_ONCE * rows
+            stop = min(start + _BANDS_AT_ONCE * rows, n_hashes)
+            blocks[block] = _signatures(texts, n_hashes, range(start, stop))
+        at = (b % _BANDS_AT_ONCE) * rows
+        return blocks[block][at : at + rows]
+
+    first = band(0).copy()
+    for b in range(bands):
+        needed = {b // _BANDS_AT_ONCE, (b + 1) // _BANDS_AT_ONCE}
+        for block in [k for k in blocks if k not in needed]:
+            del blocks[block]
+        yield band(b), first if b + 1 == bands else band(b + 1)
 
 
 def _histograms(texts: list[str]) -> np.ndarray:
@@ -271,16 +299,14 @@ def _candidates(c: _Corpus, star: int) -> Iterator[tuple[int, np.ndarray, np.nda
     if len(c.strings) - offset < 2:
         return
     longer = c.strings[offset:].tolist()
-    sig = _signatures(longer, c.rows * c.bands)
     hist = _histograms(longer)
     coarse = _coarse(hist)
     lengths = c.lengths[offset:]
-    for band in range(c.bands):
+    for band, (own, spare) in enumerate(_band_rows(longer, c.rows, c.bands)):
         key = np.zeros(len(longer), dtype=np.uint64)
-        for row in sig[band * c.rows : (band + 1) * c.rows]:
+        for row in own:
             key = _mix(key ^ row)
-        spare = [sig[((band + 1) * c.rows + k) % len(sig)] for k in range(c.rows)]
-        for i, j in _band_pairs(key, spare, lengths, c.maxlen, star):
+        for i, j in _band_pairs(key, list(spare), lengths, c.maxlen, star):
             keep = _plausible(hist, coarse, lengths, c.maxlen, i, j, c.threshold)
             yield band, i[keep] + offset, j[keep] + offset
 

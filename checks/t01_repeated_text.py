@@ -144,7 +144,7 @@ def _components(units: pl.DataFrame, threshold: float) -> list[list[int]]:
     copies = np.bincount(text_of)
     linked = copies >= 2
     linked[edges.ravel()] = True
-    candidates = np.flatnonzero(linked[text_of])
+    candidates = np.flatnonzero(linked[text_of])  # units that can be in a group, by number
     if not len(candidates):
         return []
     near: dict[int, list[int]] = {}
@@ -153,12 +153,12 @@ def _components(units: pl.DataFrame, threshold: float) -> list[list[int]]:
     for a, b in edges.tolist():
         near[a].append(b)
         near[b].append(a)
-    waiting: dict[int, list[int]] = {}
-    for k, t in zip(candidates.tolist(), text_of[candidates].tolist(), strict=True):
+    node = text_of[candidates].tolist()
+    waiting: dict[int, list[int]] = {}  # text → its candidates not yet in a group (positions)
+    for k, t in enumerate(node):
         waiting.setdefault(t, []).append(k)
-    doc, line, section, project = (
-        units[c].to_list() for c in ("doc_id", "source_line", "section", "project")
-    )
+    places = units[candidates].select("doc_id", "source_line", "section", "project")
+    doc, line, section, project = (places[c].to_list() for c in places.columns)
 
     def exempt(a: int, b: int) -> bool:
         if doc[a] != doc[b]:
@@ -167,30 +167,28 @@ def _components(units: pl.DataFrame, threshold: float) -> list[list[int]]:
             {section[a], section[b]} == {"预期目标", "实际完成"} and project[a] == project[b]
         )
 
-    node = text_of.tolist()
-    seen: set[int] = set()
+    seen = [False] * len(candidates)
     groups = []
-    for start in candidates.tolist():
-        if start in seen:
+    for start in range(len(candidates)):
+        if seen[start]:
             continue
-        seen.add(start)
-        group, todo = [start], [start]
+        seen[start], group, todo = True, [start], [start]
         while todo:
             a = todo.pop()
             for t in near[node[a]]:
                 left = []
                 for b in waiting[t]:
-                    if b in seen:
+                    if seen[b]:
                         continue
                     if exempt(a, b):
                         left.append(b)
                     else:
-                        seen.add(b)
+                        seen[b] = True
                         group.append(b)
                         todo.append(b)
                 waiting[t] = left
         if len(group) > 1:
-            groups.append(sorted(group))
+            groups.append(sorted(candidates[group].tolist()))
     return groups
 
 
