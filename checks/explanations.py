@@ -27,6 +27,7 @@ was reduced, not left idle), ``addition`` (追加 — the money was added during
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -100,7 +101,10 @@ class Explainer:
     """Finds the reason a report gives for a row's deviation (one per corpus and settings)."""
 
     def __init__(self, corpus, settings: dict):
-        self.corpus = corpus
+        # weakly: the explainer is kept in the corpus' memo (checks.memo), and a strong
+        # reference back would keep every checked corpus, and all it derived, alive (a
+        # worker checking batch after batch grew ~60 MB a batch)
+        self._corpus = weakref.ref(corpus)
         self.s = shared(settings)
         self.v = vocabulary(settings)
         self.sentences = sentences(corpus)
@@ -113,6 +117,10 @@ class Explainer:
                 self.deviation_notes.setdefault((r["doc_id"], r["project"]), r)
 
     # ---- per document, on first use ---------------------------------------------------------
+
+    @property
+    def corpus(self):
+        return self._corpus()
 
     def reasoned(self, doc_id: str) -> list[tuple[Sentence, Sentence]]:
         """(sentence, reason): a sentence giving a reason, or announcing one in the next
