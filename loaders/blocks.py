@@ -94,7 +94,8 @@ def _tsv_grid(lines: list[str], i: int) -> tuple[Grid, int]:
         line = lines[i]
         if _is_tsv_line(line):
             cells = line.split("\t")
-            if not _is_separator_row(cells):
+            # a separator cell holds "--": a line without it is no separator row, unread
+            if "--" not in line or not _is_separator_row(cells):
                 rows.append(Row([Cell(c, i + 1) for c in cells], i + 1))
             i += 1
             continue

@@ -194,6 +194,8 @@ _AFTER_FULL_STOP = re.compile(r"(?<=。)")
 def paragraph_to_lines(para: Paragraph, heading: str = "") -> list[dict]:
     """Budget lines stated in one paragraph (one per sentence with a budget–actual pair)."""
     out: list[dict] = []
+    if not any(word in para.text for word in _ACTUAL_WORDS):
+        return out  # no sentence can state an actual (as _find_figures asks), unsplit
     previous = ""
     offset = 0
     for sentence in _AFTER_FULL_STOP.split(para.text):

@@ -84,6 +84,7 @@ def cell_texts(row: Row, layout: str) -> list[str]:
     return [clean_text(c.text) for c in row.cells]
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across rows and reports; the answer is a str
 def clean_label(text: str) -> str:
     label = compact(text).rstrip("□")
     label = _LIST_MARK.sub("", label)
@@ -95,8 +96,19 @@ def _is_number(text: str) -> bool:
     return parse_number(text) is not None and compact(text) not in ("", "-", "—")
 
 
+@lru_cache(maxsize=1 << 16)
+def _figure(text: str) -> str | None:
+    """The compact text of a cell that states a number (coverage counts it), else None."""
+    return compact(text) if _MAYBE_NUMBER.search(text) and _is_number(text) else None
+
+
 def _is_column_numbers(texts: list[str]) -> bool:
-    filled = [c for c in map(compact, texts) if c]
+    return _compacts_are_column_numbers(list(map(compact, texts)))
+
+
+def _compacts_are_column_numbers(compacts: list[str]) -> bool:
+    """A 栏次 row (1 2 3 …), given the row's compact texts."""
+    filled = [c for c in compacts if c]
     if not filled or any("栏次" in t for t in filled):
         return bool(filled)
     return all(t.isdigit() and int(t) < 40 for t in filled) and len(filled) >= 3
@@ -171,7 +183,12 @@ class _IndicatorHeader:
 
 
 def _indicator_header(headers: list[str]) -> _IndicatorHeader | None:
-    if "三级指标" not in " ".join(map(compact, headers)):  # compact text has no blanks
+    return _indicator_header_from(headers, list(map(compact, headers)))
+
+
+def _indicator_header_from(headers: list[str], compacts: list[str]) -> _IndicatorHeader | None:
+    """:func:`_indicator_header` when the row's compact texts are at hand."""
+    if "三级指标" not in " ".join(compacts):  # compact text has no blanks
         return None
     return _indicator_header_of(tuple(headers))
 
@@ -225,6 +242,7 @@ class _Walker:
         self.row_cells: dict[str, int] = {}  # role → column of the money row being read
         self.reported: set[tuple[int, int]] = set()  # cells already reported unassigned
         self.texts: dict[int, list[str]] = {}  # id(row) → its clean texts (rows outlive run)
+        self.compacts: dict[int, list[str]] = {}  # id(row) → compact forms of those texts
 
     # ---- entry -------------------------------------------------------------
     def run(self) -> Recognised:
@@ -242,16 +260,23 @@ class _Walker:
             texts = self.texts[id(row)] = cell_texts(row, self.grid.layout)
         return texts
 
+    def _compacts(self, row: Row) -> list[str]:
+        """The compact forms of :meth:`_texts`, once per row."""
+        compacts = self.compacts.get(id(row))
+        if compacts is None:
+            compacts = self.compacts[id(row)] = list(map(compact, self._texts(row)))
+        return compacts
+
     # ---- coverage --------------------------------------------------------------
     def _see(self, texts: list[str], row: Row, skip: set[int] = frozenset()) -> None:
         for k, t in enumerate(texts):
-            if k not in skip and _MAYBE_NUMBER.search(t) and _is_number(t):
-                self.seen[(row.line, k)] = compact(t)
+            if k not in skip and (figure := _figure(t)) is not None:
+                self.seen[(row.line, k)] = figure
 
     def _place_row(self, texts: list[str], row: Row) -> None:
         """An indicator row keeps all its cells (target, actual, weight, score …)."""
         for k, t in enumerate(texts):
-            if _MAYBE_NUMBER.search(t) and _is_number(t):
+            if _figure(t) is not None:
                 self.placed.add((row.line, k))
 
     def _report_unplaced(self) -> None:
@@ -272,35 +297,36 @@ class _Walker:
     def _row(self, rows: list[Row], i: int) -> int:
         row = rows[i]
         texts = self._texts(row)
-        filled = [t for t in texts if compact(t)]
-        if not filled and self.indicator is not None and len(texts) >= self.indicator.width - 1:
+        compacts = self._compacts(row)
+        first = next((c for c in compacts if c), "")
+        if not first and self.indicator is not None and len(texts) >= self.indicator.width - 1:
             self._indicator_row(texts, row)  # an empty row of an indicator table: a placeholder
             return i + 1
-        if not filled or _is_column_numbers(texts):
+        if not first or _compacts_are_column_numbers(compacts):
             return i + 1
-        first = compact(filled[0])
         if self._key_row(texts, row, first) and not _DEPT_KEY.match(first):
             return i + 1  # a 部门名称 row may also be the money header
-        ind = _indicator_header(texts)
+        ind = _indicator_header_from(texts, compacts)
         if ind:
             self.indicator, self.money, self.goal_header = ind, None, None
             self.level1 = self.level2 = ""
             return i + 1
-        if not any(map(_is_number, texts)) and not any(_kv(compact(t)) for t in texts):
+        if not any(map(_is_number, texts)) and not any(map(_kv, compacts)):
             headers = [texts]
             j = i + 1
             while j < len(rows):
                 nxt = self._texts(rows[j])
-                if _is_column_numbers(nxt):
+                nxt_compacts = self._compacts(rows[j])
+                if _compacts_are_column_numbers(nxt_compacts):
                     j += 1
                     continue
-                if any(map(_is_number, nxt)) or not any(map(compact, nxt)):
+                if any(map(_is_number, nxt)) or not any(nxt_compacts):
                     break
-                if _indicator_header(nxt) or any(_kv(compact(t)) for t in nxt):
+                if _indicator_header_from(nxt, nxt_compacts) or any(map(_kv, nxt_compacts)):
                     break
                 if (
-                    role_of(compact(nxt[0]) if nxt else "", None) is None
-                    and len([t for t in nxt if compact(t)]) < 2
+                    role_of(nxt_compacts[0] if nxt else "", None) is None
+                    and len([c for c in nxt_compacts if c]) < 2
                 ):
                     break
                 headers.append(nxt)
@@ -337,7 +363,7 @@ class _Walker:
 
     # ---- key rows ------------------------------------------------------------
     def _key_row(self, texts: list[str], row: Row, first: str) -> bool:
-        rest = [t for t in texts[1:] if compact(t)]
+        rest = [t for t, c in zip(texts[1:], self._compacts(row)[1:], strict=True) if c]
         for t in texts:
             # clean_text only drops characters: without 量 in t there is no 资金量 after it
             size = _FUNDS_SIZE.search(clean_text(t)) if "量" in t else None
@@ -399,7 +425,7 @@ class _Walker:
     def _indicator_row(self, texts: list[str], row: Row) -> None:
         hdr = self.indicator
         assert hdr is not None
-        compacts = [compact(t) for t in texts]
+        compacts = self._compacts(row)
         for k, t in enumerate(compacts):
             if _INDICATOR_TOTAL.match(t.rstrip("□")):
                 nums = [parse_number(x) for x in texts[k + 1 :]]
@@ -462,7 +488,8 @@ class _Walker:
         hdr = self.money
         assert hdr is not None
         used_kv: set[int] = set()
-        kv_cells = [(k, m) for k, t in enumerate(texts) if (m := _kv(compact(t).rstrip("□")))]
+        compacts = self._compacts(row)
+        kv_cells = [(k, m) for k, c in enumerate(compacts) if (m := _kv(c.rstrip("□")))]
         for start, end in hdr.groups:
             values: dict[str, Number] = {}
             self.row_cells = {}
@@ -475,7 +502,7 @@ class _Walker:
                         self.row_cells[role] = k
             label, code, serial = "", "", ""
             for k in range(start, min(end, len(texts))):
-                text = compact(texts[k]).rstrip("□")
+                text = compacts[k].rstrip("□")
                 if k in hdr.code_cols and text.isdigit():
                     code = text
                 elif (k in hdr.label_cols or k in hdr.code_cols) and text and not label:
@@ -487,7 +514,7 @@ class _Walker:
             if not label:
                 for k in range(start, min(end, len(texts))):
                     role = hdr.roles[k] if k < len(hdr.roles) else None
-                    text = compact(texts[k])
+                    text = compacts[k]
                     if (
                         text
                         and not _is_number(text)
@@ -616,9 +643,15 @@ class _Walker:
                 "rate_decimals": rate.decimals if rate else None,
                 "source_line": row.line,
                 "origin": "table",
-                "text": " | ".join(t for t in texts if compact(t)),
+                "text": self._row_text(row, texts),
             }
         )
+
+    def _row_text(self, row: Row, texts: list[str]) -> str:
+        """The source text of a row: its filled cells joined (every figure of the row shares it)."""
+        if texts is self.texts.get(id(row)):
+            return " | ".join(t for t, c in zip(texts, self._compacts(row), strict=True) if c)
+        return " | ".join(t for t in texts if compact(t))
 
     def _loose_row(self, texts: list[str], row: Row) -> None:
         """Figures outside any header: read label–number pairs, report what is left."""
