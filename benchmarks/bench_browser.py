@@ -7,7 +7,9 @@ the workspace with a ``budget-audit scan`` (parse cache and cached check results
 ``budget-audit serve`` on it and drives Debian Chromium through Playwright:
 
 - 总览 first render after the server started (navigation to last element drawn),
-- 总览 in a new browser context (a new session on the running server),
+- 总览 in a new browser context (a new session on the running server): its first view (the
+  ranking), and its charts view (``?view=charts``) opened by a link in a new context and by a
+  click on 图表 in a session showing the ranking,
 - every filter of 问题清单 changed in turn (category, severity, department, year, text, and a
   category removed), each from the user's click or key press to the redrawn page,
 - a 部门 page opened from a link in a new context.
@@ -223,6 +225,11 @@ def _pick(page, label: str, option: str, typed: str | None = None) -> None:
     page.keyboard.press("Escape")
 
 
+def _view(page, label: str) -> None:
+    """Click one option of 总览's view switch (排名 | 图表)."""
+    page.get_by_role("radiogroup", name="视图").get_by_role("radio", name=label, exact=True).click()
+
+
 def flag_filters(page, department: str, year: str) -> dict[str, float]:
     times = {}
     times["category"] = change(page, lambda: _pick(page, "类别", "数字勾稽"))
@@ -303,6 +310,23 @@ def main() -> None:
                 ctx.close()
             results["overview_new_session_s"] = sessions
 
+            sessions = []
+            for _ in range(3):
+                ctx = context()
+                page, seconds = open_page(ctx, f"{server.base}/?view=charts")
+                sessions.append(seconds)
+                results["overview_charts_marks"] = page.evaluate(_MARKS)
+                ctx.close()
+            results["overview_charts_new_session_s"] = sessions
+
+            switches = []
+            for _ in range(3):
+                ctx = context()
+                page, _ = open_page(ctx, f"{server.base}/")
+                switches.append(change(page, lambda page=page: _view(page, "图表")))
+                ctx.close()
+            results["overview_charts_switch_s"] = switches
+
             ctx = context()
             page, results["flags_open_s"] = open_page(ctx, f"{server.base}/flags")
             results["flags_filter_change_s"] = flag_filters(page, department, year)
@@ -336,11 +360,22 @@ def _print(r: dict) -> None:
     print(
         f"| 总览 new session (3 runs) | {', '.join(f'{s:.2f}' for s in r['overview_new_session_s'])} |"
     )
+    print(
+        "| 总览 charts view, new session by link (3 runs) | "
+        f"{', '.join(f'{s:.2f}' for s in r['overview_charts_new_session_s'])} |"
+    )
+    print(
+        "| 总览 ranking → charts view, click to drawn (3 sessions) | "
+        f"{', '.join(f'{s:.2f}' for s in r['overview_charts_switch_s'])} |"
+    )
     print(f"| 问题清单 open | {r['flags_open_s']:.2f} |")
     for name, s in r["flags_filter_change_s"].items():
         print(f"| 问题清单 filter change: {name} | {s:.2f} |")
     print(f"| 部门 page (new context, deep link) | {r['department_s']:.2f} |")
-    print(f"server peak memory {r['server_peak_mb']:,.0f} MB; 总览 marks {r['overview_marks']}")
+    print(
+        f"server peak memory {r['server_peak_mb']:,.0f} MB; 总览 first view {r['overview_marks']}, "
+        f"charts view {r['overview_charts_marks']}"
+    )
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ SAMPLES = ROOT / "data" / "samples"
 DEPT = "衡阳市人民政府国有资产监督管理委员会"
 PAGES = {  # file name -> page and parameters
     "overview": "",
+    "overview-charts": "?view=charts",
     "department": f"department?dept={quote(DEPT)}&year=2022&fcat=boilerplate&fcat=consistency",
     "flags": "flags?cat=arithmetic&cat=consistency&sev=medium",
     "boilerplate": "boilerplate?place=2",

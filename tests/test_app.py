@@ -35,6 +35,16 @@ def _open(page: str, **params) -> AppTest:
     return at
 
 
+def _open_overview(**params) -> AppTest:
+    """总览 (the default page) opened by a link: the parameters are there at the session's first run."""
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not _failed(at), _failed(at)
+    return at
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders(page):
     at = _open(page)
@@ -49,6 +59,31 @@ def test_overview_headline_and_ranking():
     # counted in findings: 衡阳市国资委 has five high ones (four scores above their weight, a
     # project self-evaluation covering 34% of the money); 长沙市工信局's shortfalls are explained
     assert len(ranking) == 5 and ranking["department"].iloc[0] == TOP
+
+
+def test_overview_first_view_has_no_chart_and_the_charts_view_round_trips():
+    at = _open("views/overview.py")
+    assert at.segmented_control(key="view").value == "ranking"
+    assert not at.get("plotly_chart") and "view" not in at.query_params
+    at.segmented_control(key="view").set_value("charts").run()
+    assert len(at.get("plotly_chart")) >= 5 and not at.dataframe
+    assert at.query_params["view"] == "charts"
+    at.selectbox(key="top").set_value("10").run()
+    assert at.query_params["top"] == "10"
+    assert any("view=charts" in c.value and "top=10" in c.value for c in at.code)
+    # the link reopens the charts view with its N; back to the ranking, N stays in the link
+    at = _open_overview(view="charts", top="10")
+    assert at.segmented_control(key="view").value == "charts"
+    assert at.selectbox(key="top").value == "10" and len(at.get("plotly_chart")) >= 5
+    at.segmented_control(key="view").set_value("ranking").run()
+    assert at.dataframe and not at.get("plotly_chart")
+    assert "view" not in at.query_params and at.query_params["top"] == "10"
+
+
+def test_overview_bad_view_falls_back_to_the_ranking():
+    at = _open_overview(view="<b>x</b>")
+    assert any("无效" in w.value for w in at.warning)
+    assert at.segmented_control(key="view").value == "ranking" and at.dataframe
 
 
 def test_flags_filters_change_table_and_url():

@@ -68,10 +68,23 @@ def test_overview_ranking_and_charts(new_page, st_server):
     expect = _expect()
     expect(page.get_by_role("heading", name="预算绩效自评报告审核总览")).to_be_visible()
     expect(page.get_by_text("部门风险排名")).to_be_visible()
-    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
     _ready(page)
+    # the first view is the ranking: no chart, so a new session never waits for plotly
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
     _no_traceback(page)
     _shot(page, "overview")
+    page.get_by_role("radiogroup", name="视图").get_by_role("radio", name="图表").click()
+    page.wait_for_url("**view=charts**")
+    expect(page.get_by_test_id("stPlotlyChart").nth(4)).to_be_visible()
+    _ready(page)
+    _no_traceback(page)
+    _shot(page, "overview-charts")
+    # the link reopens the charts view in a new context
+    other = new_page()
+    other.goto(page.url)
+    expect(other.get_by_test_id("stPlotlyChart").nth(4)).to_be_visible()
+    expect(other.get_by_role("radio", name="图表")).to_be_checked()
 
 
 def test_department_deep_link_in_new_context(new_page, st_server):

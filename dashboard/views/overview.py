@@ -1,4 +1,10 @@
-"""总览: headline figures, the department ranking by risk, and distribution / top-N charts."""
+"""总览: headline figures, then one of two views: the department ranking by risk, or the charts.
+
+The charts are a view of their own (排名 | 图表, ``view=charts`` in the URL) rather than drawn
+under the ranking: the first chart on a page makes the browser fetch and compile plotly's 4.7 MB
+module, about a second before a new session's first view is complete. The ranking view sends
+no chart, so a new session never waits for plotly; the charts view loads it when asked for.
+"""
 
 import polars as pl
 import streamlit as st
@@ -18,6 +24,7 @@ from dashboard.url_state import link_box, read_choice, read_many, write
 from review.annotate import without_false_positives
 
 TOP_CHOICES = ["10", "15", "20", "30"]
+VIEWS = {"ranking": "排名", "charts": "图表"}  # URL value -> label; the first is the default
 
 st.title("预算绩效自评报告审核总览")
 data = app_data()
@@ -36,7 +43,7 @@ links = links_of(corpus)
 region_options = sorted(where["region"].drop_nulls().unique().to_list())
 year_options = sorted({str(y) for y in where["year"].drop_nulls().to_list()})
 
-f = st.columns([3, 2, 3, 1])
+f = st.columns([3, 2, 3])
 chosen_regions = f[0].multiselect(
     "地区",
     region_options,
@@ -62,19 +69,11 @@ chosen_cats = f[2].multiselect(
     select_all=False,
     key="cat",
 )
-top = f[3].selectbox(
-    "图表前 N 项",
-    TOP_CHOICES,
-    index=TOP_CHOICES.index(read_choice("top", TOP_CHOICES, "15")),
-    placeholder=chrome.CHOOSE_PLACEHOLDER,
-    key="top",
-)
-if "fp" not in st.session_state:  # the toggle is drawn under the ranking's title, read here
+if "fp" not in st.session_state:  # the toggle is drawn under each view's title, read here
     st.session_state["fp"] = read_choice("fp", ["hide"]) == "hide"
 hide_fp = st.session_state["fp"]
 for key, value in (("region", chosen_regions), ("year", chosen_years), ("cat", chosen_cats)):
     write(key, value)
-write("top", None if top == "15" else top)
 write("fp", "hide" if hide_fp else None)
 all_flags = reviewed(run.findings)  # one row per finding: the flags of one fact count once
 
@@ -126,61 +125,93 @@ if t["failed"]:
         icon=":material/error:",
     )
 
-st.subheader("部门风险排名")
-st.toggle("不计误报", key="fp", help="排名、问题数、涉及金额和图表不计审核为“误报”的问题")
-st.caption(
-    "风险分 = 问题严重程度分（高 10、中 3、低 1；每项检查最多计 3 个）+ 5 × log10(涉及金额 + 1)；"
-    "同一事实的疑点只算一个问题，包含在更大一笔里的金额不重复计算。"
-    "点击“查看 →”打开部门详情和原文。" + ("按所选类别重新计分。" if chosen_cats else "")
+view = st.segmented_control(
+    "视图",
+    list(VIEWS),
+    default=read_choice("view", list(VIEWS), "ranking"),
+    format_func=VIEWS.get,
+    required=True,
+    key="view",
+    label_visibility="collapsed",
 )
-ranking = (
-    ranking.join(where, on=["department", "year"], how="left", nulls_equal=True)
-    .join(links, on=["department", "year"], how="left", nulls_equal=True)
-    .join(review_progress(all_flags), on=["department", "year"], how="left", nulls_equal=True)
-)
-show(
-    ranking,
-    {
-        "department": Col("部门", pinned=True, width="medium"),
-        "link": Col("详情", kind="link", pinned=True, width="small"),
-        "rank": Col("排名", kind="count", width="small"),
-        "year": Col("年度", kind="year", width="small"),
-        "region": Col("地区"),
-        "risk_score": Col("风险分", kind="score", width="small"),
-        "已审核": Col("已审核", kind="count", width="small", help="属实、误报或已整改"),
-        "待审核": Col("待审核", kind="count", width="small", help="未审核、待核实或数字已变化"),
-        "high": Col("高", kind="count", width="small"),
-        "medium": Col("中", kind="count", width="small"),
-        "low": Col("低", kind="count", width="small"),
-        "amount_flagged": Col("涉及金额（万元）", kind="amount"),
-        "categories": Col("疑点类别", vocabulary="category", listed=True, width="large"),
-    },
-    height=min(36 * (ranking.height + 1) + 3, 422),
-    key="ranking",
-)
-st.download_button(
-    "下载排名（CSV）",
-    lambda: to_csv_bytes(ranking_for_auditors(ranking)),
-    file_name="部门风险排名.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+write("view", None if view == "ranking" else view)
 
-n = int(top)
-left, right = st.columns(2)
-if head.height:
-    left.plotly_chart(charts.execution_distribution(head), width="stretch", config=charts.CONFIG)
-    right.plotly_chart(charts.lowest_execution(head, n), width="stretch", config=charts.CONFIG)
-left, right = st.columns(2)
-if head.height:
-    left.plotly_chart(charts.largest_budgets(head, n), width="stretch", config=charts.CONFIG)
-if flags.filter(pl.col("category") == "balance", pl.col("amount").is_not_null()).height:
-    right.plotly_chart(charts.idle_balances(flags, n), width="stretch", config=charts.CONFIG)
-left, right = st.columns(2)
-if flags.height:
-    left.plotly_chart(charts.flags_by_category(flags), width="stretch", config=charts.CONFIG)
-if ranking.height:
-    right.plotly_chart(charts.risk_distribution(ranking), width="stretch", config=charts.CONFIG)
+
+def hide_false_positives_toggle() -> None:
+    """The same toggle (same key and arguments) in both views, so switching keeps its state."""
+    st.toggle("不计误报", key="fp", help="排名、问题数、涉及金额和图表不计审核为“误报”的问题")
+
+
+if view == "ranking":
+    st.subheader("部门风险排名")
+    hide_false_positives_toggle()
+    st.caption(
+        "风险分 = 问题严重程度分（高 10、中 3、低 1；每项检查最多计 3 个）+ 5 × log10(涉及金额 + 1)；"
+        "同一事实的疑点只算一个问题，包含在更大一笔里的金额不重复计算。"
+        "点击“查看 →”打开部门详情和原文。" + ("按所选类别重新计分。" if chosen_cats else "")
+    )
+    ranking = (
+        ranking.join(where, on=["department", "year"], how="left", nulls_equal=True)
+        .join(links, on=["department", "year"], how="left", nulls_equal=True)
+        .join(review_progress(all_flags), on=["department", "year"], how="left", nulls_equal=True)
+    )
+    show(
+        ranking,
+        {
+            "department": Col("部门", pinned=True, width="medium"),
+            "link": Col("详情", kind="link", pinned=True, width="small"),
+            "rank": Col("排名", kind="count", width="small"),
+            "year": Col("年度", kind="year", width="small"),
+            "region": Col("地区"),
+            "risk_score": Col("风险分", kind="score", width="small"),
+            "已审核": Col("已审核", kind="count", width="small", help="属实、误报或已整改"),
+            "待审核": Col("待审核", kind="count", width="small", help="未审核、待核实或数字已变化"),
+            "high": Col("高", kind="count", width="small"),
+            "medium": Col("中", kind="count", width="small"),
+            "low": Col("低", kind="count", width="small"),
+            "amount_flagged": Col("涉及金额（万元）", kind="amount"),
+            "categories": Col("疑点类别", vocabulary="category", listed=True, width="large"),
+        },
+        height=min(36 * (ranking.height + 1) + 3, 422),
+        key="ranking",
+    )
+    st.download_button(
+        "下载排名（CSV）",
+        lambda: to_csv_bytes(ranking_for_auditors(ranking)),
+        file_name="部门风险排名.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+else:
+    st.subheader("执行率、预算、结余和问题的分布")
+    c = st.columns([1, 1, 4], vertical_alignment="bottom")
+    with c[0]:
+        hide_false_positives_toggle()
+    top = c[1].selectbox(
+        "图表前 N 项",
+        TOP_CHOICES,
+        index=TOP_CHOICES.index(read_choice("top", TOP_CHOICES, "15")),
+        placeholder=chrome.CHOOSE_PLACEHOLDER,
+        key="top",
+    )
+    write("top", None if top == "15" else top)
+    n = int(top)
+    left, right = st.columns(2)
+    if head.height:
+        left.plotly_chart(
+            charts.execution_distribution(head), width="stretch", config=charts.CONFIG
+        )
+        right.plotly_chart(charts.lowest_execution(head, n), width="stretch", config=charts.CONFIG)
+    left, right = st.columns(2)
+    if head.height:
+        left.plotly_chart(charts.largest_budgets(head, n), width="stretch", config=charts.CONFIG)
+    if flags.filter(pl.col("category") == "balance", pl.col("amount").is_not_null()).height:
+        right.plotly_chart(charts.idle_balances(flags, n), width="stretch", config=charts.CONFIG)
+    left, right = st.columns(2)
+    if flags.height:
+        left.plotly_chart(charts.flags_by_category(flags), width="stretch", config=charts.CONFIG)
+    if ranking.height:
+        right.plotly_chart(charts.risk_distribution(ranking), width="stretch", config=charts.CONFIG)
 st.page_link(
     "views/flags.py",
     label="查看全部高风险疑点",
