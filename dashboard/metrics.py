@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import re
+from urllib.parse import quote
 
 import polars as pl
 
@@ -59,6 +60,21 @@ def _once(corpus, name: str, compute):
     return derived(name, compute) if derived else compute(corpus)
 
 
+# In a query value: ASCII other than letters, digits and -._~ is percent-encoded (it could end
+# or change the value: & # % + = space …); other characters are kept as they are.
+_ENCODED_IN_QUERY = re.compile(r"[^0-9A-Za-z\-._~\u0080-\U0010ffff]")
+
+
+def _query_value(text: str) -> str:
+    """``text`` for a URL's query, in a third of ``urlencode``'s bytes for Chinese.
+
+    The browser percent-encodes the other characters itself when it follows the link (UTF-8,
+    as the page is), so the server reads the same value. Every ranking row carries its link to
+    the browser: ``urlencode``'s nine bytes per Chinese character were half of the ranking's data.
+    """
+    return _ENCODED_IN_QUERY.sub(lambda m: quote(m.group(0), safe=""), text)
+
+
 def department_links(docs: pl.DataFrame) -> pl.DataFrame:
     """The 部门 page link (relative URL) of each department and year of ``docs``."""
     pairs = docs.select("department", "year").unique(maintain_order=True)
@@ -66,7 +82,7 @@ def department_links(docs: pl.DataFrame) -> pl.DataFrame:
         pl.Series(
             "link",
             [
-                f"department?{urlencode({'dept': d or '', 'year': y or ''})}"
+                f"department?dept={_query_value(d or '')}&year={y or ''}"
                 for d, y in pairs.iter_rows()
             ],
             dtype=pl.String,

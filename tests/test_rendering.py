@@ -116,3 +116,20 @@ def test_best_match_prefers_another_document():
     ]
     assert best_match(found, 0)[0] == 2
     assert best_match(found, 2)[0] in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["长沙市财政局", "A&B=C#D%E+F G?局", "岳麓区www.<script>_斜_~删~局", "\u202e局\u3000 \t"],
+)
+def test_department_link_reads_back_the_same_department(name):
+    from urllib.parse import parse_qs, urlsplit
+
+    from dashboard.metrics import department_links
+
+    docs = pl.DataFrame({"department": [name], "year": [2023]})
+    link = department_links(docs)["link"][0]
+    query = parse_qs(urlsplit(link).query, keep_blank_values=True)
+    assert query == {"dept": [name], "year": ["2023"]}
+    if name == "长沙市财政局":  # Chinese kept as it is: the browser encodes it when followed
+        assert link == "department?dept=长沙市财政局&year=2023"
