@@ -123,6 +123,7 @@ d1.download_button(
     file_name="问题清单.csv",
     mime="text/csv",
     icon=":material/download:",
+    on_click="ignore",  # no rerun: its new file id could race the click
 )
 d2.download_button(
     "下载 Excel",
@@ -130,6 +131,7 @@ d2.download_button(
     file_name="问题清单.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
+    on_click="ignore",  # no rerun: its new file id could race the click
 )
 
 if shown.height:

@@ -181,6 +181,7 @@ if view == "ranking":
         file_name="部门风险排名.csv",
         mime="text/csv",
         icon=":material/download:",
+        on_click="ignore",  # no rerun: its new file id could race the click
     )
 else:
     st.subheader("执行率、预算、结余和问题的分布")
