@@ -44,21 +44,21 @@ def _wide_corpus(dataset, reads, parts: list | None = None) -> model.Corpus:
         frames[name] = dataset.table(name, parts).select(
             [c for c in schema if columns is None or c in columns]
         )
-    documents = dataset.documents.select(model.DOCUMENTS.keys())
-    if parts is not None:
-        wanted = pl.DataFrame(parts, schema={"region": pl.String, "year": pl.Int32}, orient="row")
-        documents = documents.join(
-            wanted, on=["region", "year"], how="semi", nulls_equal=True, maintain_order="left"
-        )
+    documents = dataset.documents_of(parts).select(model.DOCUMENTS.keys())
     return model.Corpus(documents=documents, **{n: f.collect() for n, f in frames.items()})
+
+
+def _sizes(dataset) -> dict:
+    """Documents per (region, year) partition."""
+    return dict(
+        ((r, y), n) for r, y, n in dataset.documents.group_by("region", "year").len().iter_rows()
+    )
 
 
 def region_batches(dataset, limit: int) -> list[list]:
     """The partitions of whole regions (all their years), consecutive regions together up to
     ``limit`` documents: what a check comparing a department's years (D11) needs at once."""
-    sizes = dict(
-        ((r, y), n) for r, y, n in dataset.documents.group_by("region", "year").len().iter_rows()
-    )
+    sizes = _sizes(dataset)
     regions: dict = {}
     for part in dataset.partitions():
         regions.setdefault(part[0], []).append(part)
@@ -125,9 +125,7 @@ def batches(dataset, limit: int = BATCH_DOCUMENTS) -> list[list]:
     than that is a batch of its own). A check's fixed cost per call (building its frames, a few
     hundred small polars steps for the disclosure checks) is then paid once per batch, not
     once per region and year (411 partitions at 1,000 departments); memory stays bounded."""
-    sizes = dict(
-        ((r, y), n) for r, y, n in dataset.documents.group_by("region", "year").len().iter_rows()
-    )
+    sizes = _sizes(dataset)
     out: list[list] = []
     current: list = []
     held = 0

@@ -106,16 +106,17 @@ class CorpusDataset:
                 frames[table] = frames[table].sort(
                     ["source_file", "source_line"], nulls_last=True, maintain_order=True
                 )
-        if parts is None:
-            frames["documents"] = self.documents
-        else:
-            wanted = pl.DataFrame(
-                parts, schema={"region": pl.String, "year": pl.Int32}, orient="row"
-            )
-            frames["documents"] = self.documents.join(
-                wanted, on=["region", "year"], how="semi", nulls_equal=True, maintain_order="left"
-            )
+        frames["documents"] = self.documents_of(parts)
         return frames
+
+    def documents_of(self, parts: list[Partition] | None = None) -> pl.DataFrame:
+        """The documents of the given partitions (all when None), in their order."""
+        if parts is None:
+            return self.documents
+        wanted = pl.DataFrame(parts, schema={"region": pl.String, "year": pl.Int32}, orient="row")
+        return self.documents.join(
+            wanted, on=["region", "year"], how="semi", nulls_equal=True, maintain_order="left"
+        )
 
     def whole(self, name: str) -> pl.DataFrame:
         """One frame of the model, every partition, in file order (for writing it out)."""
