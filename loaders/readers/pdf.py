@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from loaders.limits import Deadline, LimitExceeded, Limits
 from loaders.readers.compose import Composer, Rendered, flat_cell
 from loaders.readers.errors import ReadError
+from loaders.readers.pdf_content import interpret
 from loaders.readers.radicals import unify_radicals
 
 _PAGE_FURNITURE = re.compile(
@@ -471,6 +472,7 @@ def page_parts(page) -> _PageParts:
     """One page taken apart; an exception is kept as the page's failure, with its text."""
     chars = None
     try:
+        interpret(page)
         chars = _visible_chars(page)
         tables, lines = _layout(page)
         return _PageParts(page.height, chars, tables, lines)
