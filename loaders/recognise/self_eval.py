@@ -109,9 +109,32 @@ def _is_column_numbers(texts: list[str]) -> bool:
 def _compacts_are_column_numbers(compacts: list[str]) -> bool:
     """A 栏次 row (1 2 3 …), given the row's compact texts."""
     filled = [c for c in compacts if c]
-    if not filled or any("栏次" in t for t in filled):
-        return bool(filled)
+    if not filled:
+        return False
+    if "栏次" in "\0".join(filled):  # the separator keeps two cells from making one word
+        return True
     return all(t.isdigit() and int(t) < 40 for t in filled) and len(filled) >= 3
+
+
+@lru_cache(maxsize=1 << 14)
+def _key_kind(first: str) -> str | None:
+    """Which key row a row whose first filled cell reads ``first`` may be (the patterns are
+    disjoint, so the first that matches is the only one)."""
+    if _PROJECT_KEY.match(first):
+        return "project"
+    if _DEPT_KEY.match(first):
+        return "department"
+    if first == "年度总体目标":
+        return "goal-header"
+    if _GOAL_KEY.match(first):
+        return "goal"
+    if _DEVIATION_KEY.match(first):
+        return "deviation"
+    if first in ("主管部门", "项目类型", "填报单位", "厉行节约保障措施") or first.startswith(
+        ("填报单位", "说明")
+    ):
+        return "other"
+    return None
 
 
 def repair_split_rows(rows: list[Row]) -> list[Row]:
@@ -141,6 +164,7 @@ class _MoneyHeader:
     serial_cols: set[int]
     fallback_label: str
     unit: str
+    figures: list[list[tuple[int, str]]]  # per group: (column, role) of its figure columns
 
 
 def _money_header(headers: list[str], report_year: int | None) -> _MoneyHeader | None:
@@ -173,7 +197,11 @@ def _money_header_of(headers: tuple[str, ...], report_year: int | None) -> _Mone
         if text and not _GENERIC_LABELS.match(text):
             fallback = text
     unit = "人" if is_staff_header(headers) else "万元"
-    return _MoneyHeader(roles, groups, label_cols, code_cols, serial_cols, fallback, unit)
+    figures = [
+        [(k, roles[k]) for k in range(s, e) if roles[k] and roles[k] not in ("skip", "note")]
+        for s, e in groups
+    ]
+    return _MoneyHeader(roles, groups, label_cols, code_cols, serial_cols, fallback, unit, figures)
 
 
 @dataclass
@@ -227,6 +255,7 @@ class _Walker:
         self.grid = grid
         self.ctx = ctx
         self.out = Recognised()
+        self.table_fields = {"table": ctx.title, "table_kind": ctx.kind, "table_id": ctx.table_id}
         self.money: _MoneyHeader | None = None
         self.indicator: _IndicatorHeader | None = None
         self.goal_header: list[str] | None = None
@@ -241,43 +270,35 @@ class _Walker:
         self.placed: set[tuple[int, int]] = set()
         self.row_cells: dict[str, int] = {}  # role → column of the money row being read
         self.reported: set[tuple[int, int]] = set()  # cells already reported unassigned
-        self.texts: dict[int, list[str]] = {}  # id(row) → its clean texts (rows outlive run)
-        self.compacts: dict[int, list[str]] = {}  # id(row) → compact forms of those texts
+        self.row_texts: list[list[str]] = []  # each row's clean texts, by position
+        self.row_compacts: list[list[str]] = []  # compact forms of those texts
+        self.compacts: dict[int, list[str]] = {}  # id(row) → its compact texts
 
     # ---- entry -------------------------------------------------------------
     def run(self) -> Recognised:
         rows = repair_split_rows(self.grid.rows) if self.grid.layout == "cells" else self.grid.rows
+        # every row is read (as a row, or as a header below another): its texts once, up front
+        layout = self.grid.layout
+        self.row_texts = [cell_texts(row, layout) for row in rows]
+        self.row_compacts = [list(map(compact, texts)) for texts in self.row_texts]
+        self.compacts = {id(row): c for row, c in zip(rows, self.row_compacts, strict=True)}
         i = 0
         while i < len(rows):
             i = self._row(rows, i)
         self._report_unplaced()
         return self.out
 
-    def _texts(self, row: Row) -> list[str]:
-        """A row's clean cell texts, once: the header look-ahead reads the rows below too."""
-        texts = self.texts.get(id(row))
-        if texts is None:
-            texts = self.texts[id(row)] = cell_texts(row, self.grid.layout)
-        return texts
-
-    def _compacts(self, row: Row) -> list[str]:
-        """The compact forms of :meth:`_texts`, once per row."""
-        compacts = self.compacts.get(id(row))
-        if compacts is None:
-            compacts = self.compacts[id(row)] = list(map(compact, self._texts(row)))
-        return compacts
-
     # ---- coverage --------------------------------------------------------------
     def _see(self, texts: list[str], row: Row, skip: set[int] = frozenset()) -> None:
-        for k, t in enumerate(texts):
-            if k not in skip and (figure := _figure(t)) is not None:
-                self.seen[(row.line, k)] = figure
+        line, seen = row.line, self.seen
+        for k, figure in enumerate(map(_figure, texts)):
+            if figure is not None and k not in skip:
+                seen[(line, k)] = figure
 
     def _place_row(self, texts: list[str], row: Row) -> None:
         """An indicator row keeps all its cells (target, actual, weight, score …)."""
-        for k, t in enumerate(texts):
-            if _figure(t) is not None:
-                self.placed.add((row.line, k))
+        line = row.line
+        self.placed.update((line, k) for k, f in enumerate(map(_figure, texts)) if f is not None)
 
     def _report_unplaced(self) -> None:
         for (line, k), text in self.seen.items():
@@ -296,15 +317,16 @@ class _Walker:
 
     def _row(self, rows: list[Row], i: int) -> int:
         row = rows[i]
-        texts = self._texts(row)
-        compacts = self._compacts(row)
-        first = next((c for c in compacts if c), "")
+        texts = self.row_texts[i]
+        compacts = self.row_compacts[i]
+        first = next(filter(None, compacts), "")
         if not first and self.indicator is not None and len(texts) >= self.indicator.width - 1:
-            self._indicator_row(texts, row)  # an empty row of an indicator table: a placeholder
+            # an empty row of an indicator table: a placeholder
+            self._indicator_row(texts, compacts, row)
             return i + 1
         if not first or _compacts_are_column_numbers(compacts):
             return i + 1
-        if self._key_row(texts, row, first) and not _DEPT_KEY.match(first):
+        if self._key_row(texts, compacts, row, first) and not _DEPT_KEY.match(first):
             return i + 1  # a 部门名称 row may also be the money header
         ind = _indicator_header_from(texts, compacts)
         if ind:
@@ -315,8 +337,8 @@ class _Walker:
             headers = [texts]
             j = i + 1
             while j < len(rows):
-                nxt = self._texts(rows[j])
-                nxt_compacts = self._compacts(rows[j])
+                nxt = self.row_texts[j]
+                nxt_compacts = self.row_compacts[j]
                 if _compacts_are_column_numbers(nxt_compacts):
                     j += 1
                     continue
@@ -343,17 +365,17 @@ class _Walker:
                 self.in_sub = False
                 return j
             if self.indicator is not None:
-                self._indicator_row(texts, row)
+                self._indicator_row(texts, compacts, row)
             elif self.goal_header is not None:
                 self._goal_row(texts, row)
             return i + 1
         if self.indicator is not None:
             self._see(texts, row)
-            self._indicator_row(texts, row)
+            self._indicator_row(texts, compacts, row)
         elif self.money is not None:
             hdr = self.money
             self._see(texts, row, hdr.serial_cols | hdr.code_cols)
-            self._money_row(texts, row)
+            self._money_row(texts, compacts, row)
         else:
             has_text = any(compact(t) and parse_number(t) is None for t in texts)
             serial = has_text and bool(texts) and compact(texts[0]).isdigit()
@@ -362,9 +384,9 @@ class _Walker:
         return i + 1
 
     # ---- key rows ------------------------------------------------------------
-    def _key_row(self, texts: list[str], row: Row, first: str) -> bool:
-        rest = [t for t, c in zip(texts[1:], self._compacts(row)[1:], strict=True) if c]
-        for t in texts:
+    def _key_row(self, texts: list[str], compacts: list[str], row: Row, first: str) -> bool:
+        # one character cannot straddle two joined cells: no 量 in the row, no 资金量 cell
+        for t in texts if "量" in "".join(texts) else ():
             # clean_text only drops characters: without 量 in t there is no 资金量 after it
             size = _FUNDS_SIZE.search(clean_text(t)) if "量" in t else None
             if size:
@@ -374,35 +396,38 @@ class _Walker:
                     self.seen[(row.line, k)] = compact(t)
                     self.placed.add((row.line, k))
                 return True
-        if _PROJECT_KEY.match(first):
+        kind = _key_kind(first)
+        if kind is None:
+            return False
+        rest = [t for t, c in zip(texts[1:], compacts[1:], strict=True) if c]
+        if kind == "project":
             self.project = clean_label(rest[0]) if rest else ""
             self.funds_size = None
             self.indicator = None
             return True
-        if _DEPT_KEY.match(first) and rest:
-            self.out.departments.append(compact(rest[0]).rstrip("□"))
-            return True
-        if first in ("年度总体目标",) and rest:
+        if kind == "department":
+            if rest:
+                self.out.departments.append(compact(rest[0]).rstrip("□"))
+            return bool(rest)
+        if kind == "goal-header" and rest:
             self.goal_header = [compact(t) for t in texts]
             self.money = self.indicator = None
             return True
-        if _GOAL_KEY.match(first) and rest:
-            self._narrative(
-                "年度目标" if first.startswith("年度目标") else "绩效目标", " ".join(rest), row.line
-            )
-            return True
-        if _DEVIATION_KEY.match(first):
+        if kind in ("goal", "goal-header"):  # 年度总体目标 is also a goal key
+            if rest:
+                self._narrative(
+                    "年度目标" if first.startswith("年度目标") else "绩效目标",
+                    " ".join(rest),
+                    row.line,
+                )
+            return bool(rest)
+        if kind == "deviation":
             if rest:
                 self._narrative(
                     "偏差原因" if "偏差" in first else "改进措施", " ".join(rest), row.line
                 )
             return True
-        return first in (
-            "主管部门",
-            "项目类型",
-            "填报单位",
-            "厉行节约保障措施",
-        ) or first.startswith(("填报单位", "说明"))
+        return True  # kind == "other"
 
     def _narrative(self, section: str, text: str, line: int) -> None:
         text = clean_text(text).strip("□ ")
@@ -419,13 +444,12 @@ class _Walker:
         self.goal_header = None
 
     def _table_fields(self) -> dict:
-        return {"table": self.ctx.title, "table_kind": self.ctx.kind, "table_id": self.ctx.table_id}
+        return self.table_fields
 
     # ---- indicators --------------------------------------------------------
-    def _indicator_row(self, texts: list[str], row: Row) -> None:
+    def _indicator_row(self, texts: list[str], compacts: list[str], row: Row) -> None:
         hdr = self.indicator
         assert hdr is not None
-        compacts = self._compacts(row)
         for k, t in enumerate(compacts):
             if _INDICATOR_TOTAL.match(t.rstrip("□")):
                 nums = [parse_number(x) for x in texts[k + 1 :]]
@@ -484,18 +508,17 @@ class _Walker:
         )
 
     # ---- money -------------------------------------------------------------
-    def _money_row(self, texts: list[str], row: Row) -> None:
+    def _money_row(self, texts: list[str], compacts: list[str], row: Row) -> None:
         hdr = self.money
         assert hdr is not None
         used_kv: set[int] = set()
-        compacts = self._compacts(row)
         kv_cells = [(k, m) for k, c in enumerate(compacts) if (m := _kv(c.rstrip("□")))]
-        for start, end in hdr.groups:
+        width = len(texts)
+        for (start, end), figures in zip(hdr.groups, hdr.figures, strict=True):
             values: dict[str, Number] = {}
             self.row_cells = {}
-            for k in range(start, min(end, len(texts))):
-                role = hdr.roles[k] if k < len(hdr.roles) else None
-                if role and role not in ("skip", "note") and role not in values:
+            for k, role in figures:
+                if k < width and role not in values:
                     num = parse_number(texts[k])
                     if num is not None:
                         values[role] = num
@@ -649,8 +672,9 @@ class _Walker:
 
     def _row_text(self, row: Row, texts: list[str]) -> str:
         """The source text of a row: its filled cells joined (every figure of the row shares it)."""
-        if texts is self.texts.get(id(row)):
-            return " | ".join(t for t, c in zip(texts, self._compacts(row), strict=True) if c)
+        compacts = self.compacts.get(id(row))
+        if compacts is not None and len(compacts) == len(texts):
+            return " | ".join(t for t, c in zip(texts, compacts, strict=True) if c)
         return " | ".join(t for t in texts if compact(t))
 
     def _loose_row(self, texts: list[str], row: Row) -> None:
