@@ -21,6 +21,7 @@ from loaders.limits import Deadline, LimitExceeded, Limits
 from loaders.readers.compose import Composer, Rendered, flat_cell
 from loaders.readers.errors import ReadError
 from loaders.readers.pdf_content import interpret
+from loaders.readers.pdf_objects import fill_objects
 from loaders.readers.radicals import unify_radicals
 
 _PAGE_FURNITURE = re.compile(
@@ -473,6 +474,7 @@ def page_parts(page) -> _PageParts:
     chars = None
     try:
         interpret(page)
+        fill_objects(page)
         chars = _visible_chars(page)
         tables, lines = _layout(page)
         return _PageParts(page.height, chars, tables, lines)
