@@ -20,6 +20,7 @@ Vocabulary: ``docs/model.md``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -291,9 +292,20 @@ class Reading:
 def read_segment(segment: str, token: Token, context: str) -> Reading | None:
     """What the figure after ``segment`` is; ``context`` is the sentence before it."""
     unit = token.unit
+    if unit in ("%", "百分点", "万元") and (m := _direction(segment)):
+        return _change("change_pct" if unit != "万元" else "change_amount", segment, m, context)
+    return _reading(segment, unit)
+
+
+@lru_cache(maxsize=1 << 14)  # template sentences repeat from report to report
+def _direction(segment: str) -> re.Match | None:
+    return _DIRECTION.search(segment)
+
+
+@lru_cache(maxsize=1 << 14)  # ...and so do the words before a figure (the answer is read only)
+def _reading(segment: str, unit: str) -> Reading:
+    """:func:`read_segment` of a figure that states no change (the context plays no part)."""
     if unit in ("%", "百分点"):
-        if m := _DIRECTION.search(segment):
-            return _change("change_pct", segment, m, context)
         if m := _SHARE.search(segment):
             total = clean_subject(m["total"]) or None
             return Reading("share", clean_subject(segment[: m.start()]), of_total=total)
@@ -302,8 +314,6 @@ def read_segment(segment: str, token: Token, context: str) -> Reading | None:
             return Reading("rate", clean_subject(segment[: m.start()]), basis=basis)
         return Reading("rate", clean_subject(segment))
     if unit == "万元":
-        if m := _DIRECTION.search(segment):
-            return _change("change_amount", segment, m, context)
         if m := _PRIOR.search(segment):
             subject = clean_subject(segment[: m.start()])
             return Reading("prior", subject, basis=_basis(m["base"], m["kind"]))
@@ -496,6 +506,9 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_CLAUSE_STOP = re.compile("[，,；;。：:]")
+
+
 def _read_passage(state, passage, found, inherited, heading, rows, problems) -> list[Clause]:
     text = passage.text
     section, chapter = _sections(state)
@@ -503,6 +516,7 @@ def _read_passage(state, passage, found, inherited, heading, rows, problems) -> 
     current: Clause | None = None
     label: str | None = None
     first_of: dict[int, int] = {}  # sentence -> its first clause
+    stops = [m.start() for m in _CLAUSE_STOP.finditer(text)]  # where a segment may begin after
     for sentence_no, (s_start, s_end) in enumerate(_sentences(text)):
         sentence = text[s_start:s_end]
         in_sentence = [t for t in found if s_start <= t.start < s_end]
@@ -533,11 +547,10 @@ def _read_passage(state, passage, found, inherited, heading, rows, problems) -> 
                 cursor_end = s_start + item.end()
             else:
                 token = item
-                boundary = max(
-                    cursor,
-                    s_start,
-                    *(text.rfind(ch, s_start, start) + 1 for ch in "，,；;。：:"),
-                )
+                # after the last stop in the sentence before the figure, as rfind of each finds
+                before = bisect_left(stops, start) - 1
+                last_stop = stops[before] + 1 if before >= 0 and stops[before] >= s_start else 0
+                boundary = max(cursor, s_start, last_stop)
                 segment = text[boundary:start]
                 reading = read_segment(segment, token, text[s_start:boundary])
                 cursor_end = token.end
