@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from loaders.limits import Deadline, LimitExceeded, Limits
 from loaders.readers.compose import Composer, Rendered, flat_cell
 from loaders.readers.errors import ReadError
+from loaders.readers.pdf_cells import cell_texts
 from loaders.readers.pdf_content import interpret
 from loaders.readers.pdf_objects import fill_objects
 from loaders.readers.radicals import unify_radicals
@@ -277,7 +278,7 @@ def _closing_edges(page) -> list[dict]:
 
 def _ruled_rows(table) -> list[list[tuple[float, float, str]]]:
     """A ruled table as positioned pieces, so it can be laid onto another table's columns."""
-    texts = table.extract()
+    texts = cell_texts(table)
     out = []
     for row, cells in zip(table.rows, texts, strict=False):
         out.append(
