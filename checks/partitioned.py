@@ -121,24 +121,31 @@ REGION_BATCH_DOCUMENTS = 4000  # whole regions a region-spanning check reads at 
 
 
 def batches(dataset, limit: int = BATCH_DOCUMENTS) -> list[list]:
-    """Consecutive partitions together, up to ``limit`` documents a batch (a partition larger
-    than that is a batch of its own). A check's fixed cost per call (building its frames, a few
+    """Partitions packed together, up to ``limit`` documents a batch (a partition larger than
+    that is a batch of its own). A check's fixed cost per call (building its frames, a few
     hundred small polars steps for the disclosure checks) is then paid once per batch, not
-    once per region and year (411 partitions at 1,000 departments); memory stays bounded."""
+    once per region and year (411 partitions at 1,000 departments); memory stays bounded.
+
+    Largest partitions first, each into the first batch it fits (first-fit decreasing): taking
+    partitions in order left batches a third empty where partitions are large (10,000
+    departments: 185 batches of 326 documents on average; packed, 156 of 386). Each batch
+    keeps its partitions in dataset order; batches are ordered by their first partition."""
     sizes = _sizes(dataset)
-    out: list[list] = []
-    current: list = []
-    held = 0
-    for part in dataset.partitions():
+    order = {part: i for i, part in enumerate(dataset.partitions())}
+    packed: list[list] = []
+    held: list[int] = []
+    for part in sorted(order, key=lambda p: (-sizes.get(p, 0), order[p])):
         n = sizes.get(part, 0)
-        if current and held + n > limit:
-            out.append(current)
-            current, held = [], 0
-        current.append(part)
-        held += n
-    if current:
-        out.append(current)
-    return out
+        slot = next((i for i, h in enumerate(held) if h + n <= limit), None)
+        if slot is None:
+            packed.append([])
+            held.append(0)
+            slot = len(packed) - 1
+        packed[slot].append(part)
+        held[slot] += n
+    for batch in packed:
+        batch.sort(key=order.__getitem__)
+    return sorted(packed, key=lambda batch: order[batch[0]])
 
 
 def _check_frames(job: tuple[Frames, dict, dict]):
