@@ -278,10 +278,12 @@ def _plausible(
 
     Pairs go in blocks of ``_BLOCK`` so that the gathered histograms stay in the CPU cache
     (a million pairs at once spent most of their time moving memory); the coarse histogram
-    is tried first.
+    is tried first. Blocks run in threads (:func:`_parallel`): at 10,000 departments this test
+    was half of T01, on one core while the other waited.
     """
     keep = np.empty(len(i), dtype=bool)
-    for s in range(0, len(i), _BLOCK):
+
+    def block(s: int) -> None:
         bi, bj = i[s : s + _BLOCK], j[s : s + _BLOCK]
         li, lj = lengths[bi], lengths[bj]
         ok = (bi != bj) & (maxlen[np.minimum(li, lj)] >= np.maximum(li, lj))
@@ -290,6 +292,8 @@ def _plausible(
             at = np.flatnonzero(ok)
             ok[at] = _within(h, bi[at], bj[at], limit[at])
         keep[s : s + _BLOCK] = ok
+
+    _parallel(block, range(0, len(i), _BLOCK))
     return keep
 
 
