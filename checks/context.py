@@ -141,6 +141,9 @@ def plain_name(item: str | None) -> str:
     return _LIST_MARK.sub("", _BLANK.sub("", item or ""))
 
 
+_REMEMBERED = 100_000
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     sangong: re.Pattern
@@ -154,6 +157,7 @@ class Vocabulary:
     addition: re.Pattern
     economic: tuple[tuple[str, tuple[str, ...]], ...] = ()  # 类 → its 款 (plain names)
     seen: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # name → 三公?
+    seen_controlled: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def is_sangong(self, item: str | None) -> bool:
         name = plain_name(item)
@@ -197,7 +201,15 @@ class Vocabulary:
         }
 
     def controlled(self, item: str | None) -> str | None:
-        """Why an item's underspending is no finding (三公 / 运行经费 / 备忘行), or None."""
+        """Why an item's underspending is no finding (三公 / 运行经费 / 备忘行), or None.
+        Remembered by item: several checks ask it of every budget line, and names repeat."""
+        if item not in self.seen_controlled:
+            if len(self.seen_controlled) >= _REMEMBERED:  # a province's names: bounded
+                self.seen_controlled.clear()
+            self.seen_controlled[item] = self._controlled(item)
+        return self.seen_controlled[item]
+
+    def _controlled(self, item: str | None) -> str | None:
         if self.is_memo(item):
             return "备忘行（政府采购、往来款等）"
         if self.is_sangong(item):

@@ -184,7 +184,7 @@ def _copied_indicators(rows: list[dict], groups: _Groups, similar: float) -> Non
 
 def _aggregation_levels(rows: list[dict], groups: _Groups, tree) -> None:
     """A money flag on a total that lies inside another flagged total is that total's fact."""
-    nodes_at = _nodes_at(tree)
+    nodes_at = tree.nodes_at
     flagged: dict[int, int] = {}  # node id -> a money flag on it
     for i, r in enumerate(rows):
         if r["category"] in MONEY:
@@ -199,14 +199,6 @@ def _aggregation_levels(rows: list[dict], groups: _Groups, tree) -> None:
             for ancestor in tree.ancestors(node):
                 if ancestor.id in flagged:
                     groups.union(i, flagged[ancestor.id])
-
-
-def _nodes_at(tree) -> dict[tuple, list]:
-    nodes_at: dict[tuple, list] = defaultdict(list)
-    for node in tree.nodes:
-        for line in node.lines:
-            nodes_at[(node.doc_id, line)].append(node)
-    return nodes_at
 
 
 def _kind(row: dict) -> str:
@@ -352,7 +344,7 @@ def group_findings(
 def _count_amounts_once(findings: list[dict], corpus) -> None:
     """``amount_counted``: a money finding inside another money finding's total counts 0."""
     tree = money_tree(corpus)
-    nodes_at = _nodes_at(tree)
+    nodes_at = tree.nodes_at
     node_owner: dict[int, dict] = {}
     for f in findings:
         if f["category"] in MONEY:

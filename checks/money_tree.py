@@ -23,6 +23,7 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from checks.base import half_unit, money_rows
 from checks.c01_figure_conflict import char_similarity
@@ -133,6 +134,15 @@ class MoneyTree:
 
     def is_leaf(self, node: Node) -> bool:
         return not node.parts and not node.aggregate
+
+    @cached_property
+    def nodes_at(self) -> dict[tuple[str, int], list[Node]]:
+        """(doc_id, line) → the nodes stated on that line (asked for once the tree is built)."""
+        out: dict[tuple[str, int], list[Node]] = defaultdict(list)
+        for node in self.nodes:
+            for line in node.lines:
+                out[(node.doc_id, line)].append(node)
+        return dict(out)
 
     # ---- building -------------------------------------------------------------------------
 
