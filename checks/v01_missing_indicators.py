@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from checks.base import CheckInfo, CheckResult, fmt, make_flag
 
 CHECK = CheckInfo(
@@ -26,51 +28,59 @@ def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     bl, ind = corpus.budget_lines, corpus.indicators
     with_indicators = set(ind["doc_id"].to_list()) if not ind.is_empty() else set()
-    projects_with_indicators = (
-        {(r["doc_id"], r["project"]) for r in ind.iter_rows(named=True)}
-        if not ind.is_empty()
-        else set()
+    projects_with_indicators = set(zip(ind["doc_id"].to_list(), ind["project"].to_list(), strict=True))
+    # what the document-level test needs of each document's lines, in one pass (a filter per
+    # document is quadratic in the corpus; whole rows as dicts are most of the time)
+    per_doc = (
+        bl.group_by("doc_id", maintain_order=True).agg(
+            pl.len().alias("lines"),
+            pl.col("budget").max().alias("largest"),
+            pl.col("source_line").first().alias("first_line"),
+        )
+        if bl.height
+        else pl.DataFrame(schema={"doc_id": pl.String})
     )
-    # each document's lines, split once (a filter per document is quadratic in the corpus)
-    by_doc = bl.partition_by("doc_id", as_dict=True, maintain_order=True) if bl.height else {}
+    lines_of = {r[0]: r[1:] for r in per_doc.iter_rows()}
     for doc in corpus.documents.iter_rows(named=True):
         if doc["status"] == "failed" or not re.search(settings["kinds"], doc["kind"] or ""):
             continue
-        lines = by_doc.get((doc["doc_id"],))
-        if lines is None or lines.is_empty():
+        lines = lines_of.get(doc["doc_id"])
+        if lines is None:
             continue
         result.applied += 1
         if doc["doc_id"] not in with_indicators:
-            budgets = [v for v in lines["budget"].to_list() if v is not None]
-            total = max(budgets) if budgets else None
-            first = lines.row(0, named=True)
+            height, total, first_line = lines
             result.flags.append(
                 make_flag(
                     CHECK,
-                    {**doc, "source_line": first["source_line"]},
+                    {**doc, "source_line": first_line},
                     subject="绩效指标表",
                     message=f"自评报告有预算执行数据（最大一笔 {fmt(total)} 万元），但没有任何绩效指标。",
-                    evidence=f"预算行={lines.height}；指标行=0",
+                    evidence=f"预算行={height}；指标行=0",
                     amount=total,
                 )
             )
-    for row in (
-        bl.filter(bl["table_kind"] == "project_self_eval").iter_rows(named=True)
-        if not bl.is_empty()
-        else []
-    ):
-        if row["row_kind"] != "item" or not row["project"]:
-            continue
-        result.applied += 1
-        if (row["doc_id"], row["project"]) not in projects_with_indicators:
-            result.flags.append(
-                make_flag(
-                    CHECK,
-                    row,
-                    subject=row["project"],
-                    message=f"项目“{row['project']}”自评表有资金 {fmt(row['budget'])} 万元，但没有绩效指标。",
-                    evidence=f"预算={fmt(row['budget'])}；执行={fmt(row['actual'])}",
-                    amount=row["budget"],
-                )
+    if bl.is_empty():
+        return result
+    items = bl.filter(
+        (pl.col("table_kind") == "project_self_eval")
+        & (pl.col("row_kind") == "item")
+        & (pl.col("project").fill_null("") != "")
+    )
+    result.applied += items.height
+    missing = [
+        pair not in projects_with_indicators
+        for pair in zip(items["doc_id"].to_list(), items["project"].to_list(), strict=True)
+    ]
+    for row in items.filter(pl.Series(missing, dtype=pl.Boolean)).iter_rows(named=True):
+        result.flags.append(
+            make_flag(
+                CHECK,
+                row,
+                subject=row["project"],
+                message=f"项目“{row['project']}”自评表有资金 {fmt(row['budget'])} 万元，但没有绩效指标。",
+                evidence=f"预算={fmt(row['budget'])}；执行={fmt(row['actual'])}",
+                amount=row["budget"],
             )
+        )
     return result
