@@ -22,7 +22,8 @@ CHECK = CheckInfo(
     defaults={
         "min_share": 80.0,
         "high_below": 50.0,
-        "statement": "(不纳入|未纳入|不参与|不列入).{0,20}自评|(仅|只)对.{0,40}(开展|进行).{0,8}自评",
+        # each alternative starts with its own words: the regex engine then skips to them
+        "statement": "不纳入.{0,20}自评|未纳入.{0,20}自评|不参与.{0,20}自评|不列入.{0,20}自评|仅对.{0,40}(?:开展|进行).{0,8}自评|只对.{0,40}(?:开展|进行).{0,8}自评",
     },
     doc="""项目支出绩效自评表的全年预算合计，占部门项目支出预算（基础数据表“部门项目支出”或整体自评表“项目支出”）
 的比例低于 `min_share`%（默认 80%）为中，低于 `high_below`%（默认 50%）为高。
