@@ -92,13 +92,7 @@ class MoneyTree:
         for row in rows:
             by_doc[row["doc_id"]].append(row)
         for doc_id, doc_rows in by_doc.items():
-            headings = headings_by_line((texts or {}).get(doc_id, []))
-            sections = {
-                r["source_line"]: headings[r["source_line"] - 1]
-                if 0 < r["source_line"] <= len(headings)
-                else ()
-                for r in doc_rows
-            }
+            sections = _prose_sections(doc_rows, (texts or {}).get(doc_id, []))
             self._build(doc_id, sorted(doc_rows, key=lambda r: r["source_line"]), sections)
 
     # ---- lookup ---------------------------------------------------------------------------
@@ -278,6 +272,17 @@ class MoneyTree:
         for node in nodes:
             if not node.parents and node is not root:
                 self._link(node, root)
+
+
+def _prose_sections(rows: list[dict], lines: list[str]) -> dict[int, tuple]:
+    """The headings over each prose row's line: what :meth:`MoneyTree._sections` compares.
+    Only prose rows are looked up, and only when a document has two of them (a total and a
+    part); the headings over a line depend on the lines above it alone."""
+    prose = [r["source_line"] for r in rows if r.get("origin") == "prose"]
+    if len(prose) < 2:
+        return {}
+    headings = headings_by_line(lines[: max(prose)])
+    return {line: headings[line - 1] if 0 < line <= len(headings) else () for line in prose}
 
 
 def _initial(node: Node) -> float:
