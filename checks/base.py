@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -143,8 +144,10 @@ def make_flag(
 _NOT_CONTENT = re.compile(r"[\s\u3000，,。.；;：:、“”\"'（）()【】《》!！?？…\-—/|]")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: object) -> str:
-    """Text compared by content only: NFKC, no blanks or punctuation (⻔ = 门, （ = ()."""
+    """Text compared by content only: NFKC, no blanks or punctuation (⻔ = 门, （ = ().
+    Remembered: indicator names and targets repeat across a batch's reports."""
     if text is None:
         return ""
     return _NOT_CONTENT.sub("", unicodedata.normalize("NFKC", str(text)))

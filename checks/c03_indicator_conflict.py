@@ -98,7 +98,6 @@ def _topic(name: str, text: str, least: int) -> str | None:
 
 _RATE_AT = re.compile(r"率(?=(?:为|达|达到|是)?\d+(?:\.\d+)?%)")  # a 率 that a figure follows
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_BLANK = re.compile(r"[\s\u3000]+")
 
 
 def _may_state_rate(lines: list[str]) -> bool:
@@ -118,7 +117,7 @@ def _may_state_rate(lines: list[str]) -> bool:
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if "\t" in line:
             continue
-        line = _BLANK.sub("", line)
+        line = "".join(line.split())  # blanks removed: str.split's whitespace is re's \s
         starts.add(at)
         parts.append(line)
         at += len(line)
