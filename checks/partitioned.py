@@ -11,9 +11,9 @@ checked whole: the flags, findings, summary and ranking are the same.
 
 from __future__ import annotations
 
+import importlib
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import polars as pl
 
@@ -77,14 +77,30 @@ def region_batches(dataset, limit: int) -> list[list]:
 def _run_wide(module, dataset, settings: dict) -> CheckResult:
     """One corpus-wide check: on the whole corpus at once, or (``SPAN = "region"``) on
     batches of whole regions, its counts summed."""
-    info = module.CHECK
-    reads = _reads(module)
     if getattr(module, "SPAN", "corpus") != "region":
-        return module.run(_wide_corpus(dataset, reads), check_settings(settings, info))
+        return module.run(
+            _wide_corpus(dataset, _reads(module)), check_settings(settings, module.CHECK)
+        )
+    return _summed(
+        _run_region((module.__name__, dataset, parts, settings))
+        for parts in region_batches(dataset, REGION_BATCH_DOCUMENTS)
+    )
+
+
+def _run_region(job: tuple) -> CheckResult:
+    """A region-spanning check on one batch of whole regions (here, or in a worker process)."""
+    name, dataset, parts, settings = job
+    module = importlib.import_module(name)
+    return module.run(
+        _wide_corpus(dataset, _reads(module), parts), check_settings(settings, module.CHECK)
+    )
+
+
+def _summed(results) -> CheckResult:
+    """The results of a check's region batches as one: flags in batch order, counts summed."""
     total = CheckResult()
     total.documents = 0
-    for parts in region_batches(dataset, REGION_BATCH_DOCUMENTS):
-        result = module.run(_wide_corpus(dataset, reads, parts), check_settings(settings, info))
+    for result in results:
         total.flags.extend(result.flags)
         total.applied += result.applied
         total.documents += result.documents or 0
@@ -93,18 +109,33 @@ def _run_wide(module, dataset, settings: dict) -> CheckResult:
     return total
 
 
-def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
-    """Flags of the corpus-wide checks by partition, and what each counted."""
+def _corpus_wide(
+    dataset, settings: dict, pool: ProcessPoolExecutor | None = None
+) -> tuple[dict, dict]:
+    """Flags of the corpus-wide checks by partition, and what each counted. With a ``pool``,
+    the region-spanning checks (D11) run in its processes while the others (T01) run here."""
     modules = [m for m in CHECKS if m.CHECK.scope == "corpus"]
     if not modules:
         return {}, {}
+    elsewhere: dict[str, list[Future]] = {}
+    if pool is not None:
+        for module in modules:
+            if getattr(module, "SPAN", "corpus") == "region":
+                jobs = [
+                    (module.__name__, dataset, parts, settings)
+                    for parts in region_batches(dataset, REGION_BATCH_DOCUMENTS)
+                ]
+                elsewhere[module.CHECK.code] = [pool.submit(_run_region, job) for job in jobs]
     part_of = dict(dataset.documents.select("doc_id", pl.struct("region", "year")).iter_rows())
     given: dict[tuple, dict[str, CheckResult]] = {}
     counted: dict[str, tuple[int, dict[str, int], int]] = {}
     for module in modules:
         info = module.CHECK
         try:
-            result = _run_wide(module, dataset, settings)
+            if info.code in elsewhere:
+                result = _summed(future.result() for future in elsewhere[info.code])
+            else:
+                result = _run_wide(module, dataset, settings)
         except Exception as exc:
             log.exception("check %s failed", info.code)
             result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
@@ -160,25 +191,6 @@ def _check_batch(job: tuple) -> PartRun:
     return check_part(dataset.corpus(batch), settings, given)
 
 
-def _ready() -> None:
-    """Nothing: a first task, so that the workers start (and import) while the corpus-wide
-    checks run here."""
-
-
-def _pool(executor, n_batches: int) -> ProcessPoolExecutor | None:
-    """Worker processes for the batches, when this machine's executor has more than one worker
-    and there is more than one batch (spawned: polars' threads do not survive a fork)."""
-    from loaders.executors import LocalExecutor
-
-    workers = min(getattr(executor, "workers", 1), n_batches)
-    if not isinstance(executor, LocalExecutor) or workers < 2:
-        return None
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    for _ in range(workers):
-        pool.submit(_ready)
-    return pool
-
-
 def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
     """:func:`checks.engine.run_checks` over a :class:`loaders.dataset.CorpusDataset`.
 
@@ -190,10 +202,10 @@ def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
     from loaders.executors import LocalExecutor
 
     parts = batches(dataset, BATCH_DOCUMENTS)
-    pool = _pool(executor, len(parts))
     executor = executor or LocalExecutor(1)
+    pool = executor.processes(len(parts)) if isinstance(executor, LocalExecutor) else None
     try:
-        given, counted = _corpus_wide(dataset, settings)
+        given, counted = _corpus_wide(dataset, settings, pool)
         wide = list(counted)  # every partition takes these checks' flags, none runs them again
 
         def given_to_batch(batch) -> dict[str, CheckResult]:

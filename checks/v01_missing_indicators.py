@@ -28,7 +28,9 @@ def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     bl, ind = corpus.budget_lines, corpus.indicators
     with_indicators = set(ind["doc_id"].to_list()) if not ind.is_empty() else set()
-    projects_with_indicators = set(zip(ind["doc_id"].to_list(), ind["project"].to_list(), strict=True))
+    projects_with_indicators = set(
+        zip(ind["doc_id"].to_list(), ind["project"].to_list(), strict=True)
+    )
     # what the document-level test needs of each document's lines, in one pass (a filter per
     # document is quadratic in the corpus; whole rows as dicts are most of the time)
     per_doc = (

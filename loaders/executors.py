@@ -13,9 +13,11 @@ The machines of the cluster need budget-audit installed with the ``cluster`` ext
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +50,13 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-class LocalExecutor:
-    """Files read by isolated worker processes on this machine; ``map`` runs in this process.
+def _ready() -> None:
+    """Nothing: a first task, so that a new process starts (and imports) at once."""
 
-    ``workers`` also sizes the pool of spawned processes that :mod:`checks.partitioned` checks
-    its batches in when there is more than one batch.
-    """
+
+class LocalExecutor:
+    """Files read by isolated worker processes on this machine; ``map`` runs in this process;
+    :meth:`processes` gives spawned processes for independent calls (the checks)."""
 
     name = "local"
 
@@ -88,6 +91,18 @@ class LocalExecutor:
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
             yield fn(item)
+
+    def processes(self, calls: int) -> ProcessPoolExecutor | None:
+        """Up to ``workers`` spawned processes for ``calls`` independent calls, started now so
+        that they import while the caller does other work; None when there would be only one
+        (spawned: polars' threads do not survive a fork). The caller shuts the pool down."""
+        workers = min(self.workers, calls)
+        if workers < 2:
+            return None
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(workers):
+            pool.submit(_ready)
+        return pool
 
     def close(self) -> None:
         pass
