@@ -50,7 +50,10 @@ def _traditional_only() -> re.Pattern:
 
 def traditional_share(text: str) -> float:
     """Share of the Chinese characters in ``text`` that only traditional writing uses."""
-    cjk = _NOT_CJK.sub("", text[:_SAMPLE])  # counted in C, not character by character
+    sample = text[:_SAMPLE]
+    if not _traditional_only().search(sample):  # most reports: none at all, nothing to count
+        return 0.0
+    cjk = _NOT_CJK.sub("", sample)  # counted in C, not character by character
     if not cjk:
         return 0.0
     return len(_traditional_only().findall(cjk)) / len(cjk)
