@@ -290,13 +290,7 @@ def is_placeholder(text: str | None) -> bool:
 
 # what a numbered heading (loaders.blocks.is_heading) can start with; "<" may open an HTML tag
 _HEADING_START = frozenset("第一二三四五六七八九十（(附表<")
-
-
-def _may_be_heading(text: str) -> bool:
-    """A cheap test before is_heading (which normalises the whole line): a stripped line whose
-    first character no heading starts with is none (a decimal digit is \\d)."""
-    first = text[:1]
-    return first in _HEADING_START or first.isdecimal()
+_SENTENCE_ENDS = ("。", "；", "：", ":", "！", "？")
 
 
 def prose_lines(lines: list[str]) -> list[tuple[int, str]]:
@@ -307,22 +301,25 @@ def prose_lines(lines: list[str]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     pending: tuple[int, str] | None = None
     for number, line in enumerate(lines, start=1):
-        text = line.strip()
         if "\t" in line:
             if pending:
                 out.append(pending)
                 pending = None
             continue
+        text = line.strip()
         if not text:
             continue
-        if _may_be_heading(text) and is_heading(text):
+        # a cheap test before is_heading (which normalises the whole line): a stripped line
+        # whose first character no heading starts with is none (a decimal digit is \d)
+        first = text[0]
+        if (first in _HEADING_START or first.isdecimal()) and is_heading(text):
             if pending:
                 out.append(pending)
                 pending = None
             out.append((number, text))
             continue
         pending = (pending[0], pending[1] + text) if pending else (number, text)
-        if text.endswith(("。", "；", "：", ":", "！", "？")) or len(text) < 15:
+        if text.endswith(_SENTENCE_ENDS) or len(text) < 15:
             out.append(pending)
             pending = None
     if pending:
