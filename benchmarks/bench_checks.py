@@ -9,7 +9,8 @@ is timed as ``scan`` runs it: partitions (region × year) in batches of up to
 ``checks.partitioned.BATCH_DOCUMENTS`` documents, the corpus-wide ones
 once on the tables they read (reading them included; D11 region by region) (best of ``--repeat``); then the whole partitioned run
 (``checks.partitioned.run_partitioned``: all checks, findings, ranking) as ``scan`` runs it,
-the batches in ``--workers`` processes (default: one per core, as ``scan``), and once more
+the batches in ``--workers`` processes (default: one per core, as ``scan``; wall time and the CPU time
+of all its processes), and once more
 in this process alone; and with
 ``--whole`` the engine on the corpus held whole in memory. Prints a markdown table with the time per check per size and the ratio of the
 largest size to the one before; results go to ``artifacts/bench_checks.json``.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -81,9 +83,9 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
                 module.run(corpus, check_settings(settings, module.CHECK))
                 spent[module.CHECK.code] += time.perf_counter() - start
         per_check = {k: min(per_check[k], v) for k, v in spent.items()}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     run = run_partitioned(dataset, settings, LocalExecutor(workers))
-    engine = time.perf_counter() - start
+    engine, engine_cpu = time.perf_counter() - start, _cpu() - cpu
     start = time.perf_counter()
     run_partitioned(dataset, settings)
     engine_here = time.perf_counter() - start
@@ -98,6 +100,7 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
         "checks_s": per_check,
         "checks_sum_s": sum(per_check.values()),
         "engine_s": engine,
+        "engine_cpu_s": engine_cpu,
         "workers": workers,
         "engine_one_process_s": engine_here,
     }
@@ -108,6 +111,13 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
         result["engine_whole_s"] = time.perf_counter() - start
     result["load_avg"] = os.getloadavg()
     return result
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its ended children (the check workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -174,6 +184,8 @@ def _print(results: dict) -> None:
         f"batches in {results[sizes[0]].get('workers', 1)} processes)",
         [results[n]["engine_s"] for n in sizes],
     )
+    if all("engine_cpu_s" in results[n] for n in sizes):
+        row("its CPU, all processes", [results[n]["engine_cpu_s"] for n in sizes])
     if all("engine_one_process_s" in results[n] for n in sizes):
         row(
             "the same in one process",
