@@ -77,14 +77,23 @@ def region_batches(dataset, limit: int) -> list[list]:
 def _run_wide(module, dataset, settings: dict) -> CheckResult:
     """One corpus-wide check: on the whole corpus at once, or (``SPAN = "region"``) on
     batches of whole regions, its counts summed."""
-    if getattr(module, "SPAN", "corpus") != "region":
+    if not _spans_regions(module):
         return module.run(
             _wide_corpus(dataset, _reads(module)), check_settings(settings, module.CHECK)
         )
-    return _summed(
-        _run_region((module.__name__, dataset, parts, settings))
+    return _summed(map(_run_region, _region_jobs(module, dataset, settings)))
+
+
+def _spans_regions(module) -> bool:
+    return getattr(module, "SPAN", "corpus") == "region"
+
+
+def _region_jobs(module, dataset, settings: dict) -> list[tuple]:
+    """One job of :func:`_run_region` per batch of whole regions."""
+    return [
+        (module.__name__, dataset, parts, settings)
         for parts in region_batches(dataset, REGION_BATCH_DOCUMENTS)
-    )
+    ]
 
 
 def _run_region(job: tuple) -> CheckResult:
@@ -118,14 +127,10 @@ def _corpus_wide(
     if not modules:
         return {}, {}
     elsewhere: dict[str, list[Future]] = {}
-    if pool is not None:
-        for module in modules:
-            if getattr(module, "SPAN", "corpus") == "region":
-                jobs = [
-                    (module.__name__, dataset, parts, settings)
-                    for parts in region_batches(dataset, REGION_BATCH_DOCUMENTS)
-                ]
-                elsewhere[module.CHECK.code] = [pool.submit(_run_region, job) for job in jobs]
+    for module in modules if pool is not None else []:
+        if _spans_regions(module):
+            jobs = _region_jobs(module, dataset, settings)
+            elsewhere[module.CHECK.code] = [pool.submit(_run_region, job) for job in jobs]
     part_of = dict(dataset.documents.select("doc_id", pl.struct("region", "year")).iter_rows())
     given: dict[tuple, dict[str, CheckResult]] = {}
     counted: dict[str, tuple[int, dict[str, int], int]] = {}
