@@ -78,12 +78,17 @@ def _mask_parentheses(text: str) -> str:
 _ANY_DIGIT = re.compile(r"\d")
 # every "actual" keyword and zero phrase holds one of these; a clause needs an actual
 _ACTUAL_WORDS = ("实际", "决算", "执行数", "本年支出", "项目支出")
+# ...and a budget: every initial, budget and adjustment keyword (the bracketed 年中追加 and
+# 年初无预算 too) holds one of these
+_BUDGET_WORDS = ("预算", "年初", "追加", "指标下达")
 
 
 def _find_figures(sentence: str) -> _Clause | None:
     if "无" not in sentence and not _ANY_DIGIT.search(sentence):
         return None  # every figure pattern needs a digit, every zero phrase a 无
     if not any(word in sentence for word in _ACTUAL_WORDS):
+        return None
+    if not any(word in sentence for word in _BUDGET_WORDS):
         return None
     masked = _mask_parentheses(sentence)
     values: dict[str, float] = {}

@@ -40,6 +40,7 @@ _MARKERS = [
 ]
 _SENTENCE_END = tuple("。；！？：:;!?")
 _DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
+_FULL_WIDTH_DIGIT = re.compile("[０-９％]")  # str.translate looks up every character: test first
 _OPENER = re.compile(r"(?:其中|包括|以下方面)[：:]?$")
 
 
@@ -72,7 +73,9 @@ def _compact_with_lines(para: Paragraph) -> tuple[str, list[int]]:
     Read one source line (span) at a time: ``str.split()`` drops exactly the characters
     ``str.isspace()`` calls blank (U+3000 among them).
     """
-    text = para.text.translate(_DIGITS)
+    text = para.text
+    if _FULL_WIDTH_DIGIT.search(text):
+        text = text.translate(_DIGITS)
     starts = [start for start, _ in para.spans]
     if starts != sorted(starts):  # never built so; keep line_at's meaning if it ever is
         kept = [(ch, para.line_at(i)) for i, ch in enumerate(text) if not ch.isspace()]
@@ -191,8 +194,20 @@ class Token:
     placeholder: bool
 
 
-def tokens(text: str) -> list[Token]:
-    """Every figure with a unit in a passage; bounds ("100万元以上") are not figures."""
+_MAYBE_TOKEN = re.compile(r"[\dXＸ×某]")  # every figure _TOKEN reads holds one of these
+
+
+def tokens(text: str) -> tuple[Token, ...]:
+    """Every figure with a unit in a passage; bounds ("100万元以上") are not figures.
+
+    A passage is read here twice (whether the next paragraph continues it, then its figures)
+    and template passages repeat from report to report: the answer is memoised and shared,
+    so it is a tuple and its tokens are read only. Most passages hold no digit at all."""
+    return _tokens(text) if _MAYBE_TOKEN.search(text) else ()
+
+
+@lru_cache(maxsize=1 << 14)
+def _tokens(text: str) -> tuple[Token, ...]:
     out = []
     for m in _TOKEN.finditer(text):
         # both bound patterns are a few characters long: look only near the figure, not at a
@@ -220,7 +235,7 @@ def tokens(text: str) -> list[Token]:
             out_unit = _COUNT_UNIT.get(unit.replace("（", "(").replace("）", ")"), unit)
             decimals = 0
         out.append(Token(m.start(), m.end(), printed, out_unit, unit, value, decimals, placeholder))
-    return out
+    return tuple(out)
 
 
 # ---- what a figure is ------------------------------------------------------------------------
