@@ -295,6 +295,13 @@ def _row_text(row: Row) -> str:
 
 def _filled(row: Row) -> list[str] | None:
     """The texts of a short row (1–4 filled cells), None for an empty or a long row."""
+    if len(row.cells) > 4:  # most rows are long: stop at the fifth filled cell
+        count = 0
+        for cell in row.cells:
+            if cell.text and not cell.text.isspace():
+                count += 1
+                if count > 4:
+                    return None
     raw = [c.text for c in row.cells if c.text and not c.text.isspace()]
     if not raw or len(raw) > 4:
         return None
@@ -302,10 +309,12 @@ def _filled(row: Row) -> list[str] | None:
 
 
 def _is_title_row(filled: list[str] | None) -> bool:
-    if not filled or len(filled) > 3 or any(parse_number(t) is not None for t in filled):
+    if not filled or len(filled) > 3:
         return False
     text = "".join(filled)
     if "表" not in text:  # every title and label names a 表 (cleaning only drops characters)
+        return False
+    if any(parse_number(t) is not None for t in filled):
         return False
     named = "算" in text and title_kind(clean_title(text)) is not None  # 预算 / 决算
     return named or bool(

@@ -37,8 +37,11 @@ def doc_frames(pairs: list[tuple[str, model.LoadedDoc]]) -> Frames:
     keys = [k for k, _ in pairs]
     out: Frames = {}
     for name in model.ROW_FRAMES:
-        records = [{**r, KEY: k} for k, d in pairs for r in d.rows(name)]
-        out[name] = model.frame(records, schema(name))
+        # the rows as they are (no copy with the key added): the key column is added after
+        records = [r for _, d in pairs for r in d.rows(name)]
+        frame = model.frame(records, model.FRAMES[name])
+        keyed = [k for k, d in pairs for _ in range(len(d.rows(name)))]
+        out[name] = frame.with_columns(pl.Series(KEY, keyed, pl.String))
     out["texts"] = pl.DataFrame(
         {
             "doc_id": [d.document.get("doc_id") for _, d in pairs],

@@ -674,8 +674,8 @@ class _Walker:
         """The source text of a row: its filled cells joined (every figure of the row shares it)."""
         compacts = self.compacts.get(id(row))
         if compacts is not None and len(compacts) == len(texts):
-            return " | ".join(t for t, c in zip(texts, compacts, strict=True) if c)
-        return " | ".join(t for t in texts if compact(t))
+            return " | ".join([t for t, c in zip(texts, compacts, strict=True) if c])
+        return " | ".join([t for t in texts if compact(t)])
 
     def _loose_row(self, texts: list[str], row: Row) -> None:
         """Figures outside any header: read label–number pairs, report what is left."""
