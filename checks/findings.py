@@ -188,12 +188,12 @@ def _aggregation_levels(rows: list[dict], groups: _Groups, tree) -> None:
     flagged: dict[int, int] = {}  # node id -> a money flag on it
     for i, r in enumerate(rows):
         if r["category"] in MONEY:
-            for node in nodes_at.get((r["doc_id"], r["source_line"]), []):
+            for node in nodes_at(r["doc_id"], r["source_line"]):
                 flagged.setdefault(node.id, i)
     for i, r in enumerate(rows):
         if r["category"] not in MONEY:
             continue
-        for node in nodes_at.get((r["doc_id"], r["source_line"]), []):
+        for node in nodes_at(r["doc_id"], r["source_line"]):
             if not node.parts:
                 continue  # a leaf: its own finding
             for ancestor in tree.ancestors(node):
@@ -349,7 +349,7 @@ def _count_amounts_once(findings: list[dict], corpus) -> None:
     for f in findings:
         if f["category"] in MONEY:
             for key in f["_lines"]:
-                for node in nodes_at.get(key, []):
+                for node in nodes_at(*key):
                     node_owner.setdefault(node.id, f)
     for f in findings:
         if f["category"] not in COUNTED or f["amount"] is None:
@@ -359,7 +359,7 @@ def _count_amounts_once(findings: list[dict], corpus) -> None:
             continue
         outer = None
         for key in f["_lines"]:
-            for node in nodes_at.get(key, []):
+            for node in nodes_at(*key):
                 for ancestor in tree.ancestors(node):
                     owner = node_owner.get(ancestor.id)
                     if (

@@ -23,7 +23,6 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from checks.base import half_unit, money_rows
 from checks.c01_figure_conflict import char_similarity
@@ -88,16 +87,36 @@ class MoneyTree:
     def __init__(self, rows: list[dict], texts: dict[str, list[str]] | None = None):
         self.nodes: list[Node] = []
         self._by_row: dict[tuple, int] = {}
-        by_doc: dict[str, list[dict]] = defaultdict(list)
+        self._texts = texts or {}
+        self._pending: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
-            by_doc[row["doc_id"]].append(row)
-        for doc_id, doc_rows in by_doc.items():
-            sections = _prose_sections(doc_rows, (texts or {}).get(doc_id, []))
+            self._pending[row["doc_id"]].append(row)
+        self._doc_nodes: dict[str, list[Node]] = {}
+        self._at: dict[tuple[str, int], list[Node]] = {}
+
+    def _document(self, doc_id: str) -> list[Node]:
+        """A document's nodes, its tree built the first time it is asked for: the checks ask
+        for the few documents with a deviation to explain or a flag to group, and a
+        document's links never leave it."""
+        nodes = self._doc_nodes.get(doc_id)
+        if nodes is None:
+            doc_rows = self._pending.pop(doc_id, [])
+            start = len(self.nodes)
+            sections = _prose_sections(doc_rows, self._texts.get(doc_id, []))
             self._build(doc_id, sorted(doc_rows, key=lambda r: r["source_line"]), sections)
+            nodes = self._doc_nodes[doc_id] = self.nodes[start:]
+            for node in nodes:
+                for line in node.lines:
+                    self._at.setdefault((doc_id, line), []).append(node)
+        return nodes
 
     # ---- lookup ---------------------------------------------------------------------------
 
     def node_of(self, row: dict) -> Node | None:
+        self._document(row["doc_id"])
+        return self._node(row)
+
+    def _node(self, row: dict) -> Node | None:
         i = self._by_row.get(_row_key(row))
         return self.nodes[i] if i is not None else None
 
@@ -129,14 +148,14 @@ class MoneyTree:
     def is_leaf(self, node: Node) -> bool:
         return not node.parts and not node.aggregate
 
-    @cached_property
-    def nodes_at(self) -> dict[tuple[str, int], list[Node]]:
-        """(doc_id, line) → the nodes stated on that line (asked for once the tree is built)."""
-        out: dict[tuple[str, int], list[Node]] = defaultdict(list)
-        for node in self.nodes:
-            for line in node.lines:
-                out[(node.doc_id, line)].append(node)
-        return dict(out)
+    def doc_nodes(self, doc_id: str) -> list[Node]:
+        """Every node of one document, in the order they were built."""
+        return self._document(doc_id)
+
+    def nodes_at(self, doc_id: str, line: int) -> list[Node]:
+        """The nodes stated on a document's line."""
+        self._document(doc_id)
+        return self._at.get((doc_id, line), [])
 
     # ---- building -------------------------------------------------------------------------
 
@@ -185,13 +204,13 @@ class MoneyTree:
             items: list[dict] = []
             last_item: dict | None = None
             for row in table:
-                node = self.node_of(row)
+                node = self._node(row)
                 if row["row_kind"] in ("subtotal", "total"):
                     for item in items:
-                        self._link(self.node_of(item), node)
+                        self._link(self._node(item), node)
                     items = []
                 elif row["row_kind"] == "sub" and last_item is not None:
-                    self._link(node, self.node_of(last_item))
+                    self._link(node, self._node(last_item))
                 else:
                     items.append(row)
                     last_item = row
@@ -200,14 +219,14 @@ class MoneyTree:
         """A prose total followed, in its section, by the rows that add up to it (决算 说明)."""
         prose = [r for r in rows if r.get("origin") == "prose"]
         for i, head in enumerate(prose):
-            total = self.node_of(head)
+            total = self._node(head)
             if total.parts:
                 continue
             scope = sections.get(head["source_line"], ())
             following: list[Node] = []
             for row in prose[i + 1 :]:
                 inside = sections.get(row["source_line"], ())[: len(scope)] == scope
-                node = self.node_of(row)
+                node = self._node(row)
                 if not inside or node.budget >= total.budget:
                     break
                 if node is not total and node not in following:

@@ -60,9 +60,8 @@ def _stated_coverage(corpus, settings: dict, result: CheckResult) -> None:
         covered = next((m for s in paragraph if (m := _COVERED.search(s.text))), None)
         totals = [
             n
-            for n in tree.nodes
-            if n.doc_id == doc_id
-            and any(_PROJECTS_TOTAL.match(plain_name(r["item"])) for r in n.rows)
+            for n in tree.doc_nodes(doc_id)
+            if any(_PROJECTS_TOTAL.match(plain_name(r["item"])) for r in n.rows)
         ]
         if covered is None or not totals:
             continue
