@@ -255,51 +255,70 @@ def facts(corpus, specs: dict[str, Fact] | None = None) -> pl.DataFrame:
     return frame if held is specs else _facts(corpus, specs)
 
 
+def _summed(acc: pl.LazyFrame, key: str, fact: Fact) -> pl.LazyFrame:
+    """A summed fact, once per document: the table's 合计 when it prints one, else the sum of
+    its parts (人员经费合计 + 公用经费合计)."""
+    rows = acc.filter(pl.col("table_kind").is_in(fact.kinds), fact.where)
+    rows = rows.with_columns(dec=decimals_expr())
+    whole = rows.filter(_item.str.contains(r"^(合计|总计)$"))
+    rows = rows.join(whole.select("doc_id").unique(), on="doc_id", how="anti")
+    return pl.concat(
+        [
+            whole.group_by("doc_id").agg(
+                amount=pl.col("amount").first(),
+                decimals=pl.col("dec").max(),
+                source_line=pl.col("source_line").min(),
+                table_title=pl.col("table_title").first(),
+                n=pl.lit(1, pl.UInt32),
+            ),
+            rows.unique(["doc_id", "item", "amount"])
+            .group_by("doc_id")
+            .agg(
+                amount=pl.col("amount").sum(),
+                decimals=pl.col("dec").max(),
+                source_line=pl.col("source_line").min(),
+                table_title=pl.col("table_title").first(),
+                n=pl.len(),
+            ),
+        ]
+    ).with_columns(fact=pl.lit(key))
+
+
+def _first_of_each(acc: pl.DataFrame, plain: dict[str, Fact]) -> pl.LazyFrame:
+    """Each plain fact's first printing in each document, all facts in one pass: a column per
+    fact marks the rows stating it, unpivoted to (row, fact). Forty filters of the accounts,
+    each its own query, took a twentieth of a second per batch of documents; one list column
+    built by forty when/then, a fiftieth."""
+    acc = acc.with_row_index("_row")
+    marks = acc.select(
+        "_row",
+        *[(pl.col("table_kind").is_in(f.kinds) & f.where).alias(k) for k, f in plain.items()],
+    )
+    stated = marks.unpivot(index="_row", variable_name="fact", value_name="hit")
+    return (
+        acc.lazy()
+        .join(stated.lazy().filter(pl.col("hit")), on="_row")
+        .with_columns(dec=decimals_expr())
+        .sort("source_line", "_row")
+        .group_by("doc_id", "fact")
+        .agg(
+            amount=pl.col("amount").first(),
+            decimals=pl.col("dec").first(),
+            source_line=pl.col("source_line").first(),
+            table_title=pl.col("table_title").first(),
+            n=pl.lit(1, pl.UInt32),
+        )
+        .select("doc_id", "amount", "decimals", "source_line", "table_title", "n", "fact")
+    )
+
+
 def _facts(corpus, specs: dict[str, Fact] | None) -> pl.DataFrame:
     acc = accounts_of(corpus).filter(pl.col("unit_printed") != "%")
-    frames = []
-    for key, fact in (FACTS if specs is None else specs).items():
-        rows = acc.filter(pl.col("table_kind").is_in(fact.kinds), fact.where).with_columns(
-            dec=decimals_expr()
-        )
-        if fact.summed:
-            # 合计 when the table prints one, else the sum of its parts (人员经费合计 + 公用经费合计)
-            whole = rows.filter(_item.str.contains(r"^(合计|总计)$"))
-            rows = rows.join(whole.select("doc_id").unique(), on="doc_id", how="anti")
-            got = pl.concat(
-                [
-                    whole.group_by("doc_id").agg(
-                        amount=pl.col("amount").first(),
-                        decimals=pl.col("dec").max(),
-                        source_line=pl.col("source_line").min(),
-                        table_title=pl.col("table_title").first(),
-                        n=pl.lit(1, pl.UInt32),
-                    ),
-                    rows.unique(["doc_id", "item", "amount"])
-                    .group_by("doc_id")
-                    .agg(
-                        amount=pl.col("amount").sum(),
-                        decimals=pl.col("dec").max(),
-                        source_line=pl.col("source_line").min(),
-                        table_title=pl.col("table_title").first(),
-                        n=pl.len(),
-                    ),
-                ]
-            )
-        else:
-            got = (
-                rows.sort("source_line")
-                .group_by("doc_id")
-                .agg(
-                    amount=pl.col("amount").first(),
-                    decimals=pl.col("dec").first(),
-                    source_line=pl.col("source_line").first(),
-                    table_title=pl.col("table_title").first(),
-                    n=pl.lit(1, pl.UInt32),
-                )
-            )
-        frames.append(got.with_columns(fact=pl.lit(key)))
-    out = pl.concat(frames, how="vertical_relaxed")
+    wanted = FACTS if specs is None else specs
+    plain = {k: f for k, f in wanted.items() if not f.summed}
+    frames = [_first_of_each(acc, plain)] if plain else []
+    frames += [_summed(acc.lazy(), key, fact) for key, fact in wanted.items() if fact.summed]
+    out = pl.concat(frames, how="vertical_relaxed").collect()
     if specs is not None:
         return out
     # an empty fund table (printed, no amount) states 0
