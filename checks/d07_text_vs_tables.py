@@ -20,6 +20,7 @@ from checks.disclosures import (
     severity_expr,
     to_flags,
 )
+from checks.memo import memo
 
 CHECK = CheckInfo(
     code="D07",
@@ -187,6 +188,11 @@ def _class_name(expr: pl.Expr) -> pl.Expr:
 
 
 def text_figures(corpus) -> pl.DataFrame:
+    """The text's money figures that a table may state (once per corpus)."""
+    return memo(corpus, "d07_text_figures", lambda: _text_figures(corpus))
+
+
+def _text_figures(corpus) -> pl.DataFrame:
     docs = disclosure_docs(corpus).with_columns(dept_key=dept_key())
     pf = corpus.prose_figures.join(
         docs.select("doc_id", "statement", "dept_key", "year"), on="doc_id"
@@ -215,7 +221,12 @@ def _table_figures(corpus, docs: pl.DataFrame) -> pl.DataFrame:
 
 
 def candidates(corpus) -> pl.DataFrame:
-    """Each text figure with every table figure it may restate (none when no table has one)."""
+    """Each text figure with every table figure it may restate (none when no table has one;
+    once per corpus)."""
+    return memo(corpus, "d07_candidates", lambda: _candidates(corpus))
+
+
+def _candidates(corpus) -> pl.DataFrame:
     docs = disclosure_docs(corpus).with_columns(dept_key=dept_key())
     tf = text_figures(corpus)
     tables = _table_figures(corpus, docs)
