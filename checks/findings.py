@@ -165,20 +165,20 @@ def _copied_indicators(rows: list[dict], groups: _Groups, similar: float) -> Non
     for i, r in enumerate(rows):
         if r["category"] == "indicator":
             at_line[(r["doc_id"], r["source_line"])].append(i)
+    places = {i: _places(rows[i]) for i in copies}  # a province's copy names thousands
     for i in copies:
         name = normalise(rows[i]["subject"].split("：", 1)[0])
-        for line in _places(rows[i]):
+        for line in places[i]:
             for j in at_line.get((rows[i]["doc_id"], line), []):
                 other = normalise(rows[j]["subject"])
                 if other and (other == name or char_similarity(other, name) >= similar):
                     groups.union(i, j)
-    for a, b in ((a, b) for a in copies for b in copies if a < b):
-        pa, pb = _places(rows[a]), _places(rows[b])
-        if (
-            rows[a]["doc_id"] == rows[b]["doc_id"]
-            and len(pa) == len(pb)
-            and all(abs(x - y) == 1 for x, y in zip(pa, pb, strict=True))
-        ):
+    in_doc: dict[str, list[int]] = defaultdict(list)  # a block is copied within one document
+    for i in copies:
+        in_doc[rows[i]["doc_id"]].append(i)
+    for a, b in ((a, b) for same in in_doc.values() for a in same for b in same if a < b):
+        pa, pb = places[a], places[b]
+        if len(pa) == len(pb) and all(abs(x - y) == 1 for x, y in zip(pa, pb, strict=True)):
             groups.union(a, b)
 
 
