@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from checks.base import (
     CheckInfo,
     CheckResult,
@@ -127,12 +129,29 @@ def _issues(row: dict, settings: dict) -> list[str]:
     return issues
 
 
+def _clear(column: str) -> pl.Expr:
+    """A value that can raise nothing: it has an ASCII digit (measurable) and a character no
+    bare number has once stripped (beyond digits, dots and what ``str.strip`` removes)."""
+    value = pl.col(column).fill_null("")
+    return value.str.contains("[0-9]") & value.str.contains(r"[^\d.\s\x1c-\x1f]")
+
+
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
-    for row in indicator_rows(corpus):
+    rows = indicator_rows(corpus)
+    # most values are plain figures (≥95%, 12个): only the others are read row by row
+    clear = (
+        corpus.indicators.filter(pl.col("row_kind") == "indicator")
+        .select(_clear("target") & _clear("actual"))
+        .to_series()
+        .to_list()
+    )
+    for row, nothing in zip(rows, clear, strict=True):
         if is_placeholder(row["name"]) and is_placeholder(row["target"]):
             continue
         result.applied += 1
+        if nothing:
+            continue
         issues = _issues(row, settings)
         if not issues:
             continue
