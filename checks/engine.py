@@ -78,27 +78,61 @@ def check_part(
     region and year give, together, what the whole corpus gives (:mod:`checks.partitioned`).
     """
     given = given or {}
-    flags: list[dict] = []
-    counts: dict[str, tuple[int, int, dict[str, int]]] = {}
+    results = run_own_checks(corpus, settings, set(given), progress)
+    return finish_part(results, corpus, settings, given, department_money(corpus.budget_lines))
+
+
+def run_own_checks(
+    corpus,
+    settings: dict,
+    skip: set[str],
+    progress: Callable[[int, int, CheckInfo], None] | None = None,
+) -> dict[str, CheckResult]:
+    """The first half of :func:`check_part`: every check but those in ``skip`` on ``corpus``,
+    each one's flags capped and placed."""
+    results: dict[str, CheckResult] = {}
     for i, module in enumerate(CHECKS):
         info = module.CHECK
         if progress:
             progress(i, len(CHECKS), info)
+        if info.code in skip:
+            continue
+        try:
+            result = module.run(corpus, check_settings(settings, info))
+        except Exception as exc:  # a check that trips on odd input must not cost the others
+            log.exception("check %s failed", info.code)
+            result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
+        results[info.code] = _placed(result, info, corpus)
+    return results
+
+
+def _placed(result: CheckResult, info: CheckInfo, corpus) -> CheckResult:
+    result.flags = capped(result.flags, info)
+    for f in result.flags:
+        f["source_place"] = _place_of(corpus, f.get("doc_id"), f.get("source_line"))
+        f["threshold"] = f["threshold"] or ""
+        f["related_lines"] = f["related_lines"] or ""
+    return result
+
+
+def finish_part(
+    results: dict[str, CheckResult],
+    corpus,
+    settings: dict,
+    given: dict[str, CheckResult],
+    money: pl.DataFrame,
+) -> PartRun:
+    """The second half of :func:`check_part`: the ``given`` checks' flags beside the part's
+    own ``results``, materiality, findings. Of the corpus it reads only what
+    :class:`checks.detached.Detached` keeps (places, money tree, department budgets)."""
+    flags: list[dict] = []
+    counts: dict[str, tuple[int, int, dict[str, int], int]] = {}
+    for module in CHECKS:
+        info = module.CHECK
         if info.code in given:
-            result = CheckResult(flags=list(given[info.code].flags))
+            result = _placed(CheckResult(flags=list(given[info.code].flags)), info, corpus)
         else:
-            try:
-                result = module.run(corpus, check_settings(settings, info))
-            except Exception as exc:  # a check that trips on odd input must not cost the others
-                log.exception("check %s failed", info.code)
-                result = CheckResult(
-                    not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1}
-                )
-        result.flags = capped(result.flags, info)
-        for f in result.flags:
-            f["source_place"] = _place_of(corpus, f.get("doc_id"), f.get("source_line"))
-            f["threshold"] = f["threshold"] or ""
-            f["related_lines"] = f["related_lines"] or ""
+            result = results[info.code]
         flags.extend(result.flags)
         counts[info.code] = (
             result.applied,
@@ -114,7 +148,7 @@ def check_part(
         not_applicable[materiality.DROPPED] = not_applicable.get(materiality.DROPPED, 0) + n
         counts[code] = (applied, flagged - n, not_applicable, documents)
     frame, findings = group_findings(frame, corpus, settings["findings"], CHECKS)
-    return PartRun(frame, findings, counts, department_money(corpus.budget_lines))
+    return PartRun(frame, findings, counts, money)
 
 
 def combine(

@@ -85,7 +85,7 @@ class MoneyTree:
     """The nodes of every document and their part-of links."""
 
     def __init__(self, rows: list[dict], texts: dict[str, list[str]] | None = None):
-        self.nodes: list[Node] = []
+        self.nodes: list[Node | None] = []  # None: a node a detached tree left out
         self._by_row: dict[tuple, int] = {}
         self._texts = texts or {}
         self._pending: dict[str, list[dict]] = defaultdict(list)
@@ -93,6 +93,7 @@ class MoneyTree:
             self._pending[row["doc_id"]].append(row)
         self._doc_nodes: dict[str, list[Node]] = {}
         self._at: dict[tuple[str, int], list[Node]] = {}
+        self._dropped: set[str] = set()  # documents a detached tree cannot build
 
     def _document(self, doc_id: str) -> list[Node]:
         """A document's nodes, its tree built the first time it is asked for: the checks ask
@@ -100,6 +101,8 @@ class MoneyTree:
         document's links never leave it."""
         nodes = self._doc_nodes.get(doc_id)
         if nodes is None:
+            if doc_id in self._dropped:
+                raise LookupError(f"money tree detached without document {doc_id}")
             doc_rows = self._pending.pop(doc_id, [])
             start = len(self.nodes)
             sections = _prose_sections(doc_rows, self._texts.get(doc_id, []))
@@ -111,6 +114,26 @@ class MoneyTree:
         return nodes
 
     # ---- lookup ---------------------------------------------------------------------------
+
+    def detached(self, docs: set[str]) -> MoneyTree:
+        """This tree as far as ``docs`` need it: the trees built so far, and the rows and
+        texts to build those of ``docs`` still unasked for (what grouping a part's findings
+        may ask, small enough to send to another process; :mod:`checks.detached`)."""
+        out = MoneyTree([])
+        # a node keeps its id (its place in ``nodes``); other documents' nodes are left out
+        out.nodes = [n if n.doc_id in docs else None for n in self.nodes]
+        out._by_row = {k: i for k, i in self._by_row.items() if k[0] in docs}
+        out._doc_nodes = {d: n for d, n in self._doc_nodes.items() if d in docs}
+        out._at = {k: n for k, n in self._at.items() if k[0] in docs}
+        out._pending = defaultdict(list, {d: r for d, r in self._pending.items() if d in docs})
+        # only what _prose_sections reads: the lines down to the last prose row of a document
+        # with two of them (whole texts of a batch's flagged documents took ~15 MB a batch)
+        for doc_id, rows in out._pending.items():
+            prose = [r["source_line"] for r in rows if r.get("origin") == "prose"]
+            if len(prose) >= 2 and doc_id in self._texts:
+                out._texts[doc_id] = self._texts[doc_id][: max(prose)]
+        out._dropped = ({*self._pending, *self._doc_nodes}) - docs
+        return out
 
     def node_of(self, row: dict) -> Node | None:
         self._document(row["doc_id"])

@@ -13,12 +13,27 @@ from __future__ import annotations
 
 import importlib
 import logging
-from concurrent.futures import Future, ProcessPoolExecutor
+import pickle
+import shutil
+import tempfile
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from pathlib import Path
 
 import polars as pl
 
 from checks.base import CheckResult
-from checks.engine import CheckRun, PartRun, check_part, check_settings, combine
+from checks.detached import Detached
+from checks.engine import (
+    CheckRun,
+    PartRun,
+    check_part,
+    check_settings,
+    combine,
+    department_money,
+    finish_part,
+    run_own_checks,
+)
 from checks.registry import CHECKS
 from loaders import model
 from loaders.frames import Frames, to_corpus
@@ -118,38 +133,34 @@ def _summed(results) -> CheckResult:
     return total
 
 
-def _corpus_wide(
-    dataset, settings: dict, pool: ProcessPoolExecutor | None = None
-) -> tuple[dict, dict]:
-    """Flags of the corpus-wide checks by partition, and what each counted. With a ``pool``,
-    the region-spanning checks (D11) run in its processes while the others (T01) run here."""
-    modules = [m for m in CHECKS if m.CHECK.scope == "corpus"]
-    if not modules:
-        return {}, {}
-    elsewhere: dict[str, list[Future]] = {}
-    for module in modules if pool is not None else []:
-        if _spans_regions(module):
-            jobs = _region_jobs(module, dataset, settings)
-            elsewhere[module.CHECK.code] = [pool.submit(_run_region, job) for job in jobs]
-    part_of = dict(dataset.documents.select("doc_id", pl.struct("region", "year")).iter_rows())
+def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
+    """Flags of the corpus-wide checks by partition, and what each counted."""
+    part_of = _part_of(dataset)
     given: dict[tuple, dict[str, CheckResult]] = {}
     counted: dict[str, tuple[int, dict[str, int], int]] = {}
-    for module in modules:
-        info = module.CHECK
-        try:
-            if info.code in elsewhere:
-                result = _summed(future.result() for future in elsewhere[info.code])
-            else:
-                result = _run_wide(module, dataset, settings)
-        except Exception as exc:
-            log.exception("check %s failed", info.code)
-            result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
-        counted[info.code] = (result.applied, dict(result.not_applicable), result.documents or 0)
-        for flag in result.flags:
-            where = part_of.get(flag.get("doc_id")) or {"region": None, "year": None}
-            part = (where["region"], where["year"])
-            given.setdefault(part, {}).setdefault(info.code, CheckResult()).flags.append(flag)
+    for module in (m for m in CHECKS if m.CHECK.scope == "corpus"):
+        _record(module, lambda m=module: _run_wide(m, dataset, settings), given, counted, part_of)
     return given, counted
+
+
+def _part_of(dataset) -> dict:
+    return dict(dataset.documents.select("doc_id", pl.struct("region", "year")).iter_rows())
+
+
+def _record(module, run, given: dict, counted: dict, part_of: dict) -> None:
+    """Run one corpus-wide check (``run()``), its flags handed to the partition of the
+    document each cites, what it counted kept once."""
+    info = module.CHECK
+    try:
+        result = run()
+    except Exception as exc:
+        log.exception("check %s failed", info.code)
+        result = CheckResult(not_applicable={f"检查出错（{type(exc).__name__}），已跳过": 1})
+    counted[info.code] = (result.applied, dict(result.not_applicable), result.documents or 0)
+    for flag in result.flags:
+        where = part_of.get(flag.get("doc_id")) or {"region": None, "year": None}
+        part = (where["region"], where["year"])
+        given.setdefault(part, {}).setdefault(info.code, CheckResult()).flags.append(flag)
 
 
 BATCH_DOCUMENTS = 400
@@ -190,10 +201,106 @@ def _check_frames(job: tuple[Frames, dict, dict]):
     return check_part(to_corpus(frames), settings, given)
 
 
-def _check_batch(job: tuple) -> PartRun:
-    """One batch's checks in a worker process, which reads the batch from the dataset itself."""
-    dataset, batch, settings, given = job
-    return check_part(dataset.corpus(batch), settings, given)
+_FINISH_IN_WORKERS = True  # False: every batch hands back a Detached (tests of that path)
+
+
+def _check_batch(job: tuple) -> PartRun | Detached:
+    """One batch's checks in a worker process, which reads the batch from the dataset itself.
+
+    The region-spanning checks' flags come with the job; the whole-corpus ones' (T01) are
+    written to ``ready`` by the main process when they are done (``<index>.pickle`` for each
+    batch, then ``done``). Done by the time the batch's own checks are: the batch is finished
+    here; else it goes back detached (:mod:`checks.detached`) and is finished there.
+    """
+    dataset, batch, settings, first, later, ready, index, may_finish = job
+    corpus = dataset.corpus(batch)
+    results = run_own_checks(corpus, settings, {*first, *later})
+    money = department_money(corpus.budget_lines)
+    if may_finish and (Path(ready) / "done").exists():
+        rest = pickle.loads((Path(ready) / f"{index}.pickle").read_bytes())
+        return finish_part(results, corpus, settings, {**first, **rest}, money)
+    return Detached.of(corpus, results, first, money)
+
+
+def _run_pooled(
+    dataset, settings: dict, parts: list[list], pool: ProcessPoolExecutor
+) -> tuple[list[PartRun], dict]:
+    """The batches in the pool's processes while the whole-corpus checks (T01) run here.
+
+    The region-spanning checks (D11) go first, in the pool: their flags can be part of a
+    batch's money findings, so a batch takes them along. Then T01 runs here, in a thread, with
+    batches beside it one at a time (:func:`_beside`), rather than before them with a core
+    idle (two seconds at 1,000 departments; twenty-five at 10,000); the rest follow. Each batch
+    ends in its worker when T01 is done by then, else here (:func:`_check_batch`); either way
+    the same part run.
+    """
+    modules = [m for m in CHECKS if m.CHECK.scope == "corpus"]
+    regional = [m for m in modules if _spans_regions(m)]
+    submitted = {
+        m.CHECK.code: [pool.submit(_run_region, job) for job in _region_jobs(m, dataset, settings)]
+        for m in regional
+    }
+    part_of = _part_of(dataset)
+    given: dict[tuple, dict[str, CheckResult]] = {}
+    counted: dict[str, tuple[int, dict[str, int], int]] = {}
+    for m in regional:
+        futures = submitted[m.CHECK.code]
+        _record(m, lambda f=futures: _summed(x.result() for x in f), given, counted, part_of)
+    first = list(counted)
+    later = [m.CHECK.code for m in modules if m not in regional]
+    ready = Path(tempfile.mkdtemp(prefix="budget-audit-wide-"))
+    try:
+        jobs = [
+            (dataset, batch, settings, _given_to(batch, given, first), later, str(ready), i)
+            for i, batch in enumerate(parts)
+        ]
+        jobs = [(*job, _FINISH_IN_WORKERS) for job in jobs]
+
+        def whole_corpus_checks() -> None:
+            for m in modules:
+                if m not in regional:
+                    _record(m, lambda m=m: _run_wide(m, dataset, settings), given, counted, part_of)
+
+        wide = threading.Thread(target=whole_corpus_checks, name="corpus-wide checks")
+        wide.start()
+        futures = _beside(wide, pool, jobs)
+        wide.join()
+        for i, batch in enumerate(parts):
+            rest = pickle.dumps(_given_to(batch, given, later), pickle.HIGHEST_PROTOCOL)
+            (ready / f"{i}.pickle").write_bytes(rest)
+        (ready / "done").touch()
+        futures += [pool.submit(_check_batch, job) for job in jobs[len(futures) :]]
+        runs = []
+        for future, batch in zip(futures, parts, strict=True):
+            run = future.result()
+            if isinstance(run, Detached):
+                every = _given_to(batch, given, [*first, *later])
+                run = finish_part(run.results, run.corpus(), settings, every, run.money)
+            runs.append(run)
+    finally:
+        shutil.rmtree(ready, ignore_errors=True)
+    return runs, {m.CHECK.code: counted[m.CHECK.code] for m in modules}
+
+
+def _beside(wide: threading.Thread, pool: ProcessPoolExecutor, jobs: list) -> list[Future]:
+    """Batch jobs one at a time while ``wide`` runs: T01 keeps more than a core busy by itself
+    (its numpy and rapidfuzz steps run in threads) and holds ~2 GB at 10,000 departments, so
+    one batch beside it fills the machine, and a second would take memory past 3 GB."""
+    futures: list[Future] = []
+    while wide.is_alive() and len(futures) < len(jobs):
+        futures.append(pool.submit(_check_batch, jobs[len(futures)]))
+        while wide.is_alive() and not futures[-1].done():
+            wait([futures[-1]], timeout=0.05)
+    return futures
+
+
+def _given_to(batch: list, given: dict, codes: list[str]) -> dict[str, CheckResult]:
+    """The flags of the corpus-wide checks ``codes`` that fall in a batch's partitions."""
+    out = {code: CheckResult() for code in codes}
+    for part in batch:
+        for code in codes:
+            out[code].flags.extend(given.get(part, {}).get(code, CheckResult()).flags)
+    return out
 
 
 def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
@@ -209,25 +316,15 @@ def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
     parts = batches(dataset, BATCH_DOCUMENTS)
     executor = executor or LocalExecutor(1)
     pool = executor.processes(len(parts)) if isinstance(executor, LocalExecutor) else None
-    try:
-        given, counted = _corpus_wide(dataset, settings, pool)
-        wide = list(counted)  # every partition takes these checks' flags, none runs them again
-
-        def given_to_batch(batch) -> dict[str, CheckResult]:
-            out = {code: CheckResult() for code in wide}
-            for part in batch:
-                for code in wide:
-                    out[code].flags.extend(given.get(part, {}).get(code, CheckResult()).flags)
-            return out
-
-        if pool is not None:
-            jobs = [(dataset, batch, settings, given_to_batch(batch)) for batch in parts]
-            runs = list(pool.map(_check_batch, jobs))
-        else:
-            frames = ((dataset.frames(b), settings, given_to_batch(b)) for b in parts)
-            runs = list(executor.map(_check_frames, frames))
-    finally:
-        if pool is not None:
+    if pool is not None:
+        try:
+            runs, counted = _run_pooled(dataset, settings, parts, pool)
+        finally:
             pool.shutdown()
+    else:
+        given, counted = _corpus_wide(dataset, settings)
+        wide = list(counted)  # every partition takes these checks' flags, none runs them again
+        frames = ((dataset.frames(b), settings, _given_to(b, given, wide)) for b in parts)
+        runs = list(executor.map(_check_frames, frames))
     documents = dataset.documents.select(model.DOCUMENTS.keys())
     return combine(runs, documents, counted)

@@ -106,9 +106,15 @@ def test_checks_by_partition_equal_checks_of_the_whole(folder, tmp_path, monkeyp
         assert_frame_equal(getattr(whole, name), getattr(parts, name))
 
 
-def test_batches_checked_in_worker_processes_give_the_same_run(folder, tmp_path, monkeypatch):
-    """``scan`` hands the batches to as many worker processes as its executor has workers."""
+@pytest.mark.parametrize("finish_in_workers", [True, False])
+def test_batches_checked_in_worker_processes_give_the_same_run(
+    folder, tmp_path, monkeypatch, finish_in_workers
+):
+    """``scan`` hands the batches to as many worker processes as its executor has workers,
+    while T01 runs in the main process; a batch done before T01 is finished there, from what
+    it handed back without its corpus (``finish_in_workers`` False: every batch)."""
     monkeypatch.setattr(partitioned, "BATCH_DOCUMENTS", 2)
+    monkeypatch.setattr(partitioned, "_FINISH_IN_WORKERS", finish_in_workers)
     dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
     settings = load_rules(None, CHECKS)
     assert len(partitioned.batches(dataset, 2)) > 2
