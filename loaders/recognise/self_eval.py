@@ -106,13 +106,15 @@ def _is_column_numbers(texts: list[str]) -> bool:
     return _compacts_are_column_numbers(list(map(compact, texts)))
 
 
-def _compacts_are_column_numbers(compacts: list[str]) -> bool:
-    """A 栏次 row (1 2 3 …), given the row's compact texts."""
-    filled = [c for c in compacts if c]
-    if not filled:
-        return False
-    if "栏次" in "\0".join(filled):  # the separator keeps two cells from making one word
+def _compacts_are_column_numbers(compacts: list[str], joined: str | None = None) -> bool:
+    """A 栏次 row (1 2 3 …), given the row's compact texts (and those joined by NUL)."""
+    if joined is None:
+        joined = "\0".join(compacts)
+    if "栏次" in joined:  # the separator keeps two cells from making one word
         return True
+    if not "".join(compacts).isdigit():  # some filled cell is no number (or none is filled)
+        return False
+    filled = [c for c in compacts if c]
     return all(t.isdigit() and int(t) < 40 for t in filled) and len(filled) >= 3
 
 
@@ -214,9 +216,11 @@ def _indicator_header(headers: list[str]) -> _IndicatorHeader | None:
     return _indicator_header_from(headers, list(map(compact, headers)))
 
 
-def _indicator_header_from(headers: list[str], compacts: list[str]) -> _IndicatorHeader | None:
-    """:func:`_indicator_header` when the row's compact texts are at hand."""
-    if "三级指标" not in " ".join(compacts):  # compact text has no blanks
+def _indicator_header_from(
+    headers: list[str], compacts: list[str], joined: str | None = None
+) -> _IndicatorHeader | None:
+    """:func:`_indicator_header` when the row's compact texts (joined by NUL) are at hand."""
+    if "三级指标" not in (" ".join(compacts) if joined is None else joined):
         return None
     return _indicator_header_of(tuple(headers))
 
@@ -272,6 +276,7 @@ class _Walker:
         self.reported: set[tuple[int, int]] = set()  # cells already reported unassigned
         self.row_texts: list[list[str]] = []  # each row's clean texts, by position
         self.row_compacts: list[list[str]] = []  # compact forms of those texts
+        self.row_joined: list[str] = []  # those joined by NUL: one search finds a word in a row
         self.compacts: dict[int, list[str]] = {}  # id(row) → its compact texts
 
     # ---- entry -------------------------------------------------------------
@@ -281,6 +286,7 @@ class _Walker:
         layout = self.grid.layout
         self.row_texts = [cell_texts(row, layout) for row in rows]
         self.row_compacts = [list(map(compact, texts)) for texts in self.row_texts]
+        self.row_joined = ["\0".join(compacts) for compacts in self.row_compacts]
         self.compacts = {id(row): c for row, c in zip(rows, self.row_compacts, strict=True)}
         i = 0
         while i < len(rows):
@@ -319,16 +325,17 @@ class _Walker:
         row = rows[i]
         texts = self.row_texts[i]
         compacts = self.row_compacts[i]
+        joined = self.row_joined[i]
         first = next(filter(None, compacts), "")
         if not first and self.indicator is not None and len(texts) >= self.indicator.width - 1:
             # an empty row of an indicator table: a placeholder
             self._indicator_row(texts, compacts, row)
             return i + 1
-        if not first or _compacts_are_column_numbers(compacts):
+        if not first or _compacts_are_column_numbers(compacts, joined):
             return i + 1
-        if self._key_row(texts, compacts, row, first) and not _DEPT_KEY.match(first):
+        if self._key_row(texts, compacts, row, first, joined) and not _DEPT_KEY.match(first):
             return i + 1  # a 部门名称 row may also be the money header
-        ind = _indicator_header_from(texts, compacts)
+        ind = _indicator_header_from(texts, compacts, joined)
         if ind:
             self.indicator, self.money, self.goal_header = ind, None, None
             self.level1 = self.level2 = ""
@@ -339,12 +346,15 @@ class _Walker:
             while j < len(rows):
                 nxt = self.row_texts[j]
                 nxt_compacts = self.row_compacts[j]
-                if _compacts_are_column_numbers(nxt_compacts):
+                nxt_joined = self.row_joined[j]
+                if _compacts_are_column_numbers(nxt_compacts, nxt_joined):
                     j += 1
                     continue
                 if any(map(_is_number, nxt)) or not any(nxt_compacts):
                     break
-                if _indicator_header_from(nxt, nxt_compacts) or any(map(_kv, nxt_compacts)):
+                if _indicator_header_from(nxt, nxt_compacts, nxt_joined) or any(
+                    map(_kv, nxt_compacts)
+                ):
                     break
                 if (
                     role_of(nxt_compacts[0] if nxt else "", None) is None
@@ -375,7 +385,7 @@ class _Walker:
         elif self.money is not None:
             hdr = self.money
             self._see(texts, row, hdr.serial_cols | hdr.code_cols)
-            self._money_row(texts, compacts, row)
+            self._money_row(texts, compacts, row, joined)
         else:
             has_text = any(compact(t) and parse_number(t) is None for t in texts)
             serial = has_text and bool(texts) and compact(texts[0]).isdigit()
@@ -384,9 +394,11 @@ class _Walker:
         return i + 1
 
     # ---- key rows ------------------------------------------------------------
-    def _key_row(self, texts: list[str], compacts: list[str], row: Row, first: str) -> bool:
-        # one character cannot straddle two joined cells: no 量 in the row, no 资金量 cell
-        for t in texts if "量" in "".join(texts) else ():
+    def _key_row(
+        self, texts: list[str], compacts: list[str], row: Row, first: str, joined: str
+    ) -> bool:
+        # no 量 in the row (compacting only drops blanks), no 资金量 cell
+        for t in texts if "量" in joined else ():
             # clean_text only drops characters: without 量 in t there is no 资金量 after it
             size = _FUNDS_SIZE.search(clean_text(t)) if "量" in t else None
             if size:
@@ -508,11 +520,16 @@ class _Walker:
         )
 
     # ---- money -------------------------------------------------------------
-    def _money_row(self, texts: list[str], compacts: list[str], row: Row) -> None:
+    def _money_row(self, texts: list[str], compacts: list[str], row: Row, joined: str) -> None:
         hdr = self.money
         assert hdr is not None
         used_kv: set[int] = set()
-        kv_cells = [(k, m) for k, c in enumerate(compacts) if (m := _kv(c.rstrip("□")))]
+        # a label：number cell has a colon; most rows have none
+        kv_cells = (
+            [(k, m) for k, c in enumerate(compacts) if (m := _kv(c.rstrip("□")))]
+            if "：" in joined or ":" in joined
+            else []
+        )
         width = len(texts)
         for (start, end), figures in zip(hdr.groups, hdr.figures, strict=True):
             values: dict[str, Number] = {}
