@@ -204,6 +204,8 @@ class _Finder:
         for number, line in enumerate(self.lines, 1):
             if "：" not in line and ":" not in line:
                 continue
+            if "部" not in line and "位" not in line:  # every label key holds 部 or 位
+                continue
             text = ascii_digits(compact(line))
             for m in _LABEL.finditer(text):
                 name = _clean_name(m["name"])
@@ -220,10 +222,10 @@ class _Finder:
         for number, line in enumerate(self.lines, 1):
             if "表" not in line:
                 continue
-            text = ascii_digits(compact(line))
+            text = compact(line)
             if len(text) > 70 or "表" not in text[-12:]:
                 continue
-            text = _AFTER_NAME.sub("", text)
+            text = _AFTER_NAME.sub("", ascii_digits(text))  # one character for one: same places
             m = _TABLE_TITLE.match(text) or _DEPT_TITLE_TABLE.match(text)
             if m:
                 name = _clean_name(m["name"])
