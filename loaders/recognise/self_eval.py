@@ -167,6 +167,7 @@ class _MoneyHeader:
     fallback_label: str
     unit: str
     figures: list[list[tuple[int, str]]]  # per group: (column, role) of its figure columns
+    keyed: list[list[int]]  # per group: its label, code and serial columns, in order
 
 
 def _money_header(headers: list[str], report_year: int | None) -> _MoneyHeader | None:
@@ -203,7 +204,11 @@ def _money_header_of(headers: tuple[str, ...], report_year: int | None) -> _Mone
         [(k, roles[k]) for k in range(s, e) if roles[k] and roles[k] not in ("skip", "note")]
         for s, e in groups
     ]
-    return _MoneyHeader(roles, groups, label_cols, code_cols, serial_cols, fallback, unit, figures)
+    keys = label_cols | code_cols | serial_cols
+    keyed = [[k for k in range(s, e) if k in keys] for s, e in groups]
+    return _MoneyHeader(
+        roles, groups, label_cols, code_cols, serial_cols, fallback, unit, figures, keyed
+    )
 
 
 @dataclass
@@ -531,7 +536,7 @@ class _Walker:
             else []
         )
         width = len(texts)
-        for (start, end), figures in zip(hdr.groups, hdr.figures, strict=True):
+        for (start, end), figures, keyed in zip(hdr.groups, hdr.figures, hdr.keyed, strict=True):
             values: dict[str, Number] = {}
             self.row_cells = {}
             for k, role in figures:
@@ -541,7 +546,9 @@ class _Walker:
                         values[role] = num
                         self.row_cells[role] = k
             label, code, serial = "", "", ""
-            for k in range(start, min(end, len(texts))):
+            for k in keyed:  # a column in none of the three sets sets none of the three
+                if k >= width:
+                    break
                 text = compacts[k].rstrip("□")
                 if k in hdr.code_cols and text.isdigit():
                     code = text
