@@ -184,7 +184,7 @@ def _section_spans(members: list[dict]) -> list[str]:
     return [f"{f}“{s}”第{min(v)}–{max(v)}行" for (f, s), v in spans.items()]
 
 
-def _merge_copied_sections(groups: list[list[int]], units: dict[int, dict]) -> list[list[int]]:
+def _merge_copied_sections(groups: list[list[int]], units) -> list[list[int]]:
     """Paragraph groups linking the same sections of the same documents are one copied section."""
     merged: dict[tuple, list[int]] = {}
     out: list[list[int]] = []
@@ -198,6 +198,19 @@ def _merge_copied_sections(groups: list[list[int]], units: dict[int, dict]) -> l
     return out + list(merged.values())
 
 
+class _Rows:
+    """Unit number → its row as a dict, made when asked: a province's grouped units as dicts
+    all at once took half a gigabyte, held beside everything T01 had read."""
+
+    def __init__(self, frame: pl.DataFrame, numbers: list[int]):
+        self._columns = {name: frame[name].to_list() for name in frame.columns}
+        self._at = {number: k for k, number in enumerate(numbers)}
+
+    def __getitem__(self, number: int) -> dict:
+        k = self._at[number]
+        return {name: values[k] for name, values in self._columns.items()}
+
+
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     units = _units(corpus, settings)
@@ -207,7 +220,7 @@ def run(corpus, settings: dict) -> CheckResult:
     result.applied = units.height
     groups = _components(units, settings["similarity"]) if units.height else []
     grouped = sorted({i for group in groups for i in group})
-    units = dict(zip(grouped, units[grouped].iter_rows(named=True), strict=True))
+    units = _Rows(units[grouped], grouped)
     for group in _merge_copied_sections(groups, units):
         members = sorted(
             (units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"])
