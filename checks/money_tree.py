@@ -20,6 +20,7 @@ the table row, its prose restatement, the 合计 of a detail table). A node's pa
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -182,19 +183,34 @@ class MoneyTree:
 
     # ---- building -------------------------------------------------------------------------
 
-    def _node_for(self, doc_id: str, row: dict, nodes: list[Node]) -> Node:
+    def _node_for(self, doc_id: str, row: dict, nodes: list[Node], by_budget: dict) -> Node:
+        """The node of the first earlier row stating the same fact, else a new one. Two rows
+        printed to at least one decimal agree within 0.1, so only nodes whose budget has the
+        same integer part, or one more or less, can match (``by_budget``; any coarser row or
+        odd budget and the document is searched whole, as before)."""
         dec = row.get("decimals") or 2
-        for node in nodes:
+        budget = row["effective_budget"]
+        whole = by_budget.get("whole") or dec < 1 or not math.isfinite(budget)
+        if whole:
+            by_budget["whole"] = True
+            candidates = nodes
+        else:
+            unit = math.floor(budget)
+            near = [n for k in (unit - 1, unit, unit + 1) for n in by_budget.get(k, ())]
+            candidates = sorted(near, key=lambda n: n.id)
+        for node in candidates:
             if (
-                _close(node.budget, row["effective_budget"], min(dec, node.decimals))
+                _close(node.budget, budget, min(dec, node.decimals))
                 and _close(node.actual, row["actual"], min(dec, node.decimals))
                 and any(_same_name(row, r) for r in node.rows)
             ):
                 node.rows.append(row)
                 return node
-        node = Node(len(self.nodes), doc_id, [row], row["effective_budget"], row["actual"], dec)
+        node = Node(len(self.nodes), doc_id, [row], budget, row["actual"], dec)
         self.nodes.append(node)
         nodes.append(node)
+        if not whole:
+            by_budget.setdefault(math.floor(budget), []).append(node)
         return node
 
     def _link(self, child: Node, parent: Node) -> None:
@@ -210,8 +226,9 @@ class MoneyTree:
 
     def _build(self, doc_id: str, rows: list[dict], sections: dict[int, tuple]) -> None:
         nodes: list[Node] = []
+        by_budget: dict = {}
         for row in rows:
-            self._by_row[_row_key(row)] = self._node_for(doc_id, row, nodes).id
+            self._by_row[_row_key(row)] = self._node_for(doc_id, row, nodes, by_budget).id
         self._table_blocks(rows)
         self._sections(rows, sections)
         self._sums(nodes)
