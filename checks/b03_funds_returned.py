@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.base import CheckInfo, CheckResult, fmt, make_flag
+from checks.base import CheckInfo, CheckResult, fmt, frame_rows, make_flag
 
 CHECK = CheckInfo(
     code="B03",
@@ -30,7 +30,7 @@ _AMOUNT = re.compile(r"(?:结余|结转和结余|减少)(?:资金|指标)?\s*(\d
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     pattern = re.compile(settings["pattern"])
-    docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
+    docs = {r["doc_id"]: r for r in frame_rows(corpus, "documents")}
     for doc_id, lines in corpus.texts.items():
         doc = docs.get(doc_id, {})
         for number, line in enumerate(lines, start=1):

@@ -155,7 +155,7 @@ def _mentions(corpus, rows: list[dict], settings: dict, result: CheckResult) -> 
         name = row.get("project") or (row["item"] if row["origin"] == "prose" else "")
         if name and len(name) >= 4:
             projects[(row["doc_id"], name)].append(row)
-    docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
+    docs = {r["doc_id"]: r for r in frame_rows(corpus, "documents")}
     by_doc: dict[str, list[tuple[str, list[dict]]]] = defaultdict(list)
     for (doc_id, name), prows in projects.items():
         by_doc[doc_id].append((name, prows))
@@ -212,7 +212,7 @@ def _staffing(corpus, settings: dict, result: CheckResult) -> None:
         for r in df.filter(df["unit"] == "人").iter_rows(named=True)
         if r.get("budget")
     }
-    docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
+    docs = {r["doc_id"]: r for r in frame_rows(corpus, "documents")}
     for doc_id, row in staff.items():
         stated_at: dict[float, list[int]] = defaultdict(list)
         for number, line in enumerate(corpus.texts.get(doc_id, []), start=1):

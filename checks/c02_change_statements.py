@@ -7,7 +7,7 @@ from collections import defaultdict
 import polars as pl
 
 from checks import materiality
-from checks.base import CheckInfo, CheckResult, make_flag, rate_explained
+from checks.base import CheckInfo, CheckResult, frame_rows, make_flag, rate_explained
 
 CHECK = CheckInfo(
     code="C02",
@@ -89,7 +89,7 @@ def _statements(figures: pl.DataFrame) -> pl.DataFrame:
 
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
-    docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
+    docs = {r["doc_id"]: r for r in frame_rows(corpus, "documents")}
     statements = _statements(corpus.prose_figures)
     by_doc: dict[str, dict[tuple, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for s in statements.iter_rows(named=True):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-import polars as pl
-
-from checks.base import CheckInfo, CheckResult, fmt, make_flag, pct
+from checks.base import CheckInfo, CheckResult, fmt, frame_rows, make_flag, pct
 from checks.context import plain_name
 from checks.money_tree import money_tree
 from checks.text_index import sentences
@@ -46,7 +44,7 @@ def _stated_coverage(corpus, settings: dict, result: CheckResult) -> None:
     """A report that says it evaluates only some projects: N projects, X 万元 of the total."""
     statement = re.compile(settings["statement"])
     tree = money_tree(corpus)
-    docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
+    docs = {r["doc_id"]: r for r in frame_rows(corpus, "documents")}
     index = sentences(corpus)
     for doc_id, lines in corpus.texts.items():
         # blanks removed (str.split's whitespace is the \s of re): much faster than re.sub
@@ -101,9 +99,10 @@ def run(corpus, settings: dict) -> CheckResult:
         return result
     # each document's rows of the tables compared, gathered in one pass (not a filter per document)
     rows_of: dict[str, list[dict]] = {}
-    wanted = bl.filter(pl.col("table_kind").is_in(["project_self_eval", *_TOTAL_KINDS]))
-    for r in wanted.iter_rows(named=True):
-        rows_of.setdefault(r["doc_id"], []).append(r)
+    wanted = {"project_self_eval", *_TOTAL_KINDS}
+    for r in frame_rows(corpus, "budget_lines"):  # the dicts other checks made already
+        if r["table_kind"] in wanted:
+            rows_of.setdefault(r["doc_id"], []).append(r)
     for doc in corpus.documents.iter_rows(named=True):
         rows = rows_of.get(doc["doc_id"], [])
         projects = {
