@@ -145,8 +145,9 @@ def _signatures(texts: list[str], n_hashes: int, rows: range | None = None) -> n
         for k, h in enumerate(rows):
             np.multiply(tokens, mult[h], out=buf)
             np.add(buf, add[h], out=buf)
-            np.right_shift(buf, _U(32), out=buf)
-            sig[k, start : start + len(part)] = np.minimum.reduceat(buf, offsets)
+            # the high half of the smallest is the smallest high half: shift the minimums,
+            # not every token
+            sig[k, start : start + len(part)] = np.minimum.reduceat(buf, offsets) >> _U(32)
 
     _parallel(chunk, range(0, len(texts), _CHUNK_TEXTS))
     return sig
