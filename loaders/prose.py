@@ -201,6 +201,8 @@ def paragraph_to_lines(para: Paragraph, heading: str = "") -> list[dict]:
     out: list[dict] = []
     if not any(word in para.text for word in _ACTUAL_WORDS):
         return out  # no sentence can state an actual (as _find_figures asks), unsplit
+    if not any(word in para.text for word in _BUDGET_WORDS):
+        return out  # ...nor a budget
     previous = ""
     offset = 0
     for sentence in _AFTER_FULL_STOP.split(para.text):

@@ -467,7 +467,9 @@ class _Walker:
     def _indicator_row(self, texts: list[str], compacts: list[str], row: Row) -> None:
         hdr = self.indicator
         assert hdr is not None
-        for k, t in enumerate(compacts):
+        whole = "".join(compacts)
+        maybe_total = "总" in whole or "合计" in whole  # a cell 总分, 合计 or 总计 holds one
+        for k, t in enumerate(compacts if maybe_total else ()):
             if _INDICATOR_TOTAL.match(t.rstrip("□")):
                 nums = [parse_number(x) for x in texts[k + 1 :]]
                 nums = [n for n in nums if n is not None]
@@ -493,31 +495,32 @@ class _Walker:
             self.out.issues.append(issue("short-indicator-row", row.line, cells=len(texts)))
             return
 
-        def get(key: str) -> str:
-            idx = hdr.cols.get(key)
-            if idx is None or idx >= len(texts):
-                return ""
-            return clean_text(texts[idx]).strip("□ ").replace("\u3000", "")
-
-        l1, l2 = _strip_score(get("level1")), _strip_score(get("level2"))
+        width = len(texts)
+        fields = {  # each column's text once (a column the header lacks reads "")
+            key: clean_text(texts[idx]).strip("□ ").replace("\u3000", "")
+            for key, idx in hdr.cols.items()
+            if idx < width
+        }
+        get = fields.get
+        l1, l2 = _strip_score(get("level1", "")), _strip_score(get("level2", ""))
         if l1:
             self.level1 = l1
         if l2:
             self.level2 = l2
-        weight = parse_number(get("weight"))
-        score = parse_number(get("score"))
+        weight = parse_number(get("weight", ""))
+        score = parse_number(get("score", ""))
         self._place_row(texts, row)
         self.out.indicators.append(
             {
                 "project": self.project,
                 "level1": self.level1,
                 "level2": self.level2,
-                "name": get("name"),
-                "target": get("target"),
-                "actual": get("actual"),
+                "name": get("name", ""),
+                "target": get("target", ""),
+                "actual": get("actual", ""),
                 "weight": weight.value if weight else None,
                 "score": score.value if score else None,
-                "note": get("note"),
+                "note": get("note", ""),
                 "source_line": row.line,
                 "row_kind": "indicator",
                 **self._table_fields(),
