@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from loaders.cells import compact
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
     line: int
