@@ -92,11 +92,13 @@ def _tsv_grid(lines: list[str], i: int) -> tuple[Grid, int]:
     start = i
     while i < len(lines):
         line = lines[i]
-        if _is_tsv_line(line):
+        # _is_tsv_line, inlined: a tab, and not a Word cell line (one leading tab)
+        if "\t" in line and not (line[0] == "\t" and line.count("\t") == 1):
             cells = line.split("\t")
             # a separator cell holds "--": a line without it is no separator row, unread
             if "--" not in line or not _is_separator_row(cells):
-                rows.append(Row([Cell(c, i + 1) for c in cells], i + 1))
+                number = i + 1
+                rows.append(Row([Cell(c, number) for c in cells], number))
             i += 1
             continue
         nxt = _next_nonblank(lines, i)
