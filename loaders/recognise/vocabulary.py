@@ -10,6 +10,7 @@ Column headers name a measure (本年收入合计 → ``合计``, 事业单位�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from loaders.cells import compact
 
@@ -81,6 +82,11 @@ def column_meaning(path: list[str], statement: str) -> tuple[str | None, str | N
     The deepest header that names a measure wins (``本年支出/基本支出`` → 基本支出); a fund
     header sets the fund and leaves the measure to the table (``决算数/一般公共预算财政拨款``).
     """
+    return _column_meaning(tuple(path))
+
+
+@lru_cache(maxsize=4096)  # asked for every figure under a column; header paths repeat
+def _column_meaning(path: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
     measure: str | None = None
     fund: str | None = None
     side: str | None = None
@@ -106,6 +112,7 @@ def column_meaning(path: list[str], statement: str) -> tuple[str | None, str | N
     return measure, fund, side
 
 
+@lru_cache(maxsize=1 << 14)  # row labels repeat from table to table
 def fund_of_label(label: str) -> str | None:
     """The fund a row label names (1.一般公共预算, 财政专户管理资金, 其他资金)."""
     text = clean_label(label)
@@ -123,10 +130,12 @@ def fund_of_title(title: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+@lru_cache(maxsize=1 << 14)  # row labels repeat from table to table
 def is_balance_label(label: str) -> bool:
     return bool(_BALANCE_LABEL.search(clean_label(label)))
 
 
+@lru_cache(maxsize=1 << 14)  # row labels repeat from table to table
 def clean_label(text: str) -> str:
     """A row label as printed: blanks, list marks and the 其中 prefix removed."""
     label = compact(text).rstrip("□")
@@ -134,6 +143,7 @@ def clean_label(text: str) -> str:
     return _SUB.sub("", label).strip("：:")
 
 
+@lru_cache(maxsize=1 << 14)  # row labels repeat from table to table
 def row_kind(label: str) -> str:
     """``total`` for 合计 / 总计 / 小计 rows, ``sub`` for 其中 rows, else ``item``."""
     raw = compact(label)
