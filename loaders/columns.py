@@ -8,6 +8,7 @@ Reports name the same column many ways (预算批复 / 年初预算数 / 部门�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from loaders.cells import compact
 
@@ -44,6 +45,7 @@ MONEY_ROLES = (
 )
 
 
+@lru_cache(maxsize=1 << 14)  # header cells repeat from table to table
 def role_of(header: str, report_year: int | None) -> str | None:
     """The role of one (merged) header cell, or None for a column we do not read."""
     text = compact(header)

@@ -255,6 +255,7 @@ def _indicator_header_of(headers: tuple[str, ...]) -> _IndicatorHeader | None:
     return _IndicatorHeader({k: v for k, v in cols.items() if v is not None}, len(headers))
 
 
+@lru_cache(maxsize=1 << 14)  # indicator levels repeat from row to row
 def _strip_score(level: str) -> str:
     return _SCORE_SUFFIX.sub("", compact(level)).rstrip("□")
 
