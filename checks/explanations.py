@@ -30,6 +30,7 @@ import re
 import weakref
 from dataclasses import dataclass
 
+import polars as pl
 from rapidfuzz import fuzz
 
 from checks.base import fmt
@@ -112,8 +113,9 @@ class Explainer:
         self._reasoned: dict[str, list[tuple[Sentence, Sentence]]] = {}
         self._restating: dict[str, list[int]] = {}
         self.deviation_notes: dict[tuple, dict] = {}
-        for r in corpus.narratives.iter_rows(named=True):
-            if r["section"] == "偏差原因" and r["project"] and r["text"].strip("无 　/"):
+        notes = corpus.narratives.filter(pl.col("section") == "偏差原因")
+        for r in notes.iter_rows(named=True):  # that section's rows only, as dicts
+            if r["project"] and r["text"].strip("无 　/"):
                 self.deviation_notes.setdefault((r["doc_id"], r["project"]), r)
 
     # ---- per document, on first use ---------------------------------------------------------

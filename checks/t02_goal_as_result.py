@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import polars as pl
 from rapidfuzz import fuzz
 
 from checks.base import CheckInfo, CheckResult, make_flag
@@ -30,9 +31,9 @@ _STRIP = re.compile(r"[\s\u3000□，,。.；;：:、“”\"]")
 def run(corpus, settings: dict) -> CheckResult:
     result = CheckResult()
     goals: dict[tuple, dict[str, dict]] = defaultdict(dict)
-    for row in corpus.narratives.iter_rows(named=True):
-        if row["section"] in ("预期目标", "实际完成"):
-            goals[(row["doc_id"], row["project"])].setdefault(row["section"], row)
+    wanted = corpus.narratives.filter(pl.col("section").is_in(["预期目标", "实际完成"]))
+    for row in wanted.iter_rows(named=True):  # the rows of those sections only, as dicts
+        goals[(row["doc_id"], row["project"])].setdefault(row["section"], row)
     for sections in goals.values():
         if len(sections) < 2:
             continue
