@@ -8,6 +8,7 @@ then, in a fresh process per size, the scanned dataset is opened and every regis
 is timed as ``scan`` runs it: partitions (region × year) in batches of up to
 ``checks.partitioned.BATCH_DOCUMENTS`` documents, the corpus-wide ones
 once on the tables they read (reading them included; D11 region by region) (best of ``--repeat``); then the whole partitioned run
+(with ``--run-only``, only that run, in 2 processes: wall, CPU and peak memory of the process tree)
 (``checks.partitioned.run_partitioned``: all checks, findings, ranking) as ``scan`` runs it,
 the batches in ``--workers`` processes (default: one per core, as ``scan``; wall time and the CPU time
 of all its processes), and once more
@@ -47,7 +48,9 @@ def prepare(departments: int, years: int, seed: int, artifacts: Path) -> tuple[P
     return reports, workspace
 
 
-def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: int) -> dict:
+def measure(
+    reports: Path, workspace: Path, repeat: int, whole: bool, workers: int, run_only: bool = False
+) -> dict:
     """In this process: open the scanned dataset, time each check as ``scan`` runs it
     (partition by partition; corpus-wide checks once on the tables they read), then the
     whole partitioned run (checks, findings, ranking); with ``whole``, also the engine on the
@@ -67,7 +70,7 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
     loaded = time.perf_counter() - start
     settings = load_rules(None, CHECKS)
     per_check = dict.fromkeys((m.CHECK.code for m in CHECKS), float("inf"))
-    for _ in range(repeat):
+    for _ in range(0 if run_only else repeat):
         spent = dict.fromkeys(per_check, 0.0)
         for module in CHECKS:
             if module.CHECK.scope == "corpus":
@@ -83,12 +86,21 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
                 module.run(corpus, check_settings(settings, module.CHECK))
                 spent[module.CHECK.code] += time.perf_counter() - start
         per_check = {k: min(per_check[k], v) for k, v in spent.items()}
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from process_tree import MemorySampler
+
+    sampler = MemorySampler(os.getpid(), 0.1)  # this process and its check workers
+    sampler.start()
     start, cpu = time.perf_counter(), _cpu()
     run = run_partitioned(dataset, settings, LocalExecutor(workers))
     engine, engine_cpu = time.perf_counter() - start, _cpu() - cpu
-    start = time.perf_counter()
-    run_partitioned(dataset, settings)
-    engine_here = time.perf_counter() - start
+    sampler.stopped.set()
+    sampler.join()
+    engine_here = None
+    if not run_only:
+        start = time.perf_counter()
+        run_partitioned(dataset, settings)
+        engine_here = time.perf_counter() - start
     result = {
         "documents": dataset.documents.height,
         "partitions": len(dataset.partitions()),
@@ -97,13 +109,15 @@ def measure(reports: Path, workspace: Path, repeat: int, whole: bool, workers: i
         "indicators": dataset.count("indicators"),
         "flags": run.flags.height,
         "load_s": loaded,
-        "checks_s": per_check,
-        "checks_sum_s": sum(per_check.values()),
+        "checks_s": {} if run_only else per_check,
+        "checks_sum_s": None if run_only else sum(per_check.values()),
         "engine_s": engine,
         "engine_cpu_s": engine_cpu,
         "workers": workers,
-        "engine_one_process_s": engine_here,
+        "engine_peak_mb": sampler.peak_mb,
     }
+    if engine_here is not None:
+        result["engine_one_process_s"] = engine_here
     if whole:
         corpus = dataset.corpus()
         start = time.perf_counter()
@@ -138,11 +152,21 @@ def main() -> None:
         default=ARTIFACTS,
         help="where the corpora and their workspaces are (e.g. another checkout's artifacts/)",
     )
+    parser.add_argument(
+        "--run-only",
+        action="store_true",
+        help="only scan's check run (2 processes, wall and CPU): no per-check times, no one-process run",
+    )
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # reports workspace (child)
     args = parser.parse_args()
     if args.one:
         result = measure(
-            Path(args.one[0]), Path(args.one[1]), args.repeat, args.whole, args.workers
+            Path(args.one[0]),
+            Path(args.one[1]),
+            args.repeat,
+            args.whole,
+            args.workers,
+            args.run_only,
         )
         print(json.dumps(result))
         return
@@ -152,6 +176,7 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--one", str(reports), str(workspace)]
         cmd += ["--repeat", str(args.repeat), "--workers", str(args.workers)]
         cmd += ["--whole"] if args.whole else []
+        cmd += ["--run-only"] if args.run_only else []
         env = {**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "2")}
         done = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
         results[n] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -177,8 +202,10 @@ def _print(results: dict) -> None:
         print(f"| {name} | {cells} |" + extra)
 
     for code in codes:
-        row(code, [results[n]["checks_s"][code] for n in sizes])
-    row("sum of checks", [results[n]["checks_sum_s"] for n in sizes])
+        if all(code in results[n]["checks_s"] for n in sizes):
+            row(code, [results[n]["checks_s"][code] for n in sizes])
+    if all(results[n]["checks_sum_s"] is not None for n in sizes):
+        row("sum of checks", [results[n]["checks_sum_s"] for n in sizes])
     row(
         "scan's check run (by partition: checks, findings, ranking; "
         f"batches in {results[sizes[0]].get('workers', 1)} processes)",
@@ -200,6 +227,7 @@ def _print(results: dict) -> None:
             f"({r.get('batches', '?')} batches), "
             f"{r['budget_lines']:,} budget lines, "
             f"{r['indicators']:,} indicators, {r['flags']:,} flags; loaded in {r['load_s']:.1f} s; "
+            f"check run's peak memory {r.get('engine_peak_mb', 0):,.0f} MB (process tree); "
             f"load average {', '.join(f'{x:.1f}' for x in r['load_avg'])}"
         )
 
