@@ -138,9 +138,15 @@ def _corpus_wide(dataset, settings: dict) -> tuple[dict, dict]:
     part_of = _part_of(dataset)
     given: dict[tuple, dict[str, CheckResult]] = {}
     counted: dict[str, tuple[int, dict[str, int], int]] = {}
-    for module in (m for m in CHECKS if m.CHECK.scope == "corpus"):
-        _record(module, lambda m=module: _run_wide(m, dataset, settings), given, counted, part_of)
+    modules = [m for m in CHECKS if m.CHECK.scope == "corpus"]
+    _record_wide(modules, dataset, settings, given, counted, part_of)
     return given, counted
+
+
+def _record_wide(modules, dataset, settings: dict, given: dict, counted: dict, part_of: dict):
+    """:func:`_record` each of ``modules``, run here on the tables it reads."""
+    for module in modules:
+        _record(module, lambda m=module: _run_wide(m, dataset, settings), given, counted, part_of)
 
 
 def _part_of(dataset) -> dict:
@@ -252,16 +258,15 @@ def _run_pooled(
     try:
         jobs = [
             (dataset, batch, settings, _given_to(batch, given, first), later, str(ready), i)
+            + (_FINISH_IN_WORKERS,)
             for i, batch in enumerate(parts)
         ]
-        jobs = [(*job, _FINISH_IN_WORKERS) for job in jobs]
-
-        def whole_corpus_checks() -> None:
-            for m in modules:
-                if m not in regional:
-                    _record(m, lambda m=m: _run_wide(m, dataset, settings), given, counted, part_of)
-
-        wide = threading.Thread(target=whole_corpus_checks, name="corpus-wide checks")
+        whole = [m for m in modules if m not in regional]
+        wide = threading.Thread(
+            target=_record_wide,
+            args=(whole, dataset, settings, given, counted, part_of),
+            name="corpus-wide checks",
+        )
         wide.start()
         futures = _beside(wide, pool, jobs)
         wide.join()
@@ -274,12 +279,25 @@ def _run_pooled(
         for future, batch in zip(futures, parts, strict=True):
             run = future.result()
             if isinstance(run, Detached):
-                every = _given_to(batch, given, [*first, *later])
-                run = finish_part(run.results, run.corpus(), settings, every, run.money)
+                run = _finish_detached(run, dataset, batch, settings, given, [*first, *later])
             runs.append(run)
     finally:
         shutil.rmtree(ready, ignore_errors=True)
     return runs, {m.CHECK.code: counted[m.CHECK.code] for m in modules}
+
+
+def _finish_detached(
+    part: Detached, dataset, batch: list, settings: dict, given: dict, codes: list[str]
+) -> PartRun:
+    """A detached batch's findings grouped with the corpus-wide flags. Should grouping ever ask
+    for a document the detached state left out (:mod:`checks.detached`), the batch is checked
+    again here, whole, rather than the run failing or a finding being grouped wrongly."""
+    every = _given_to(batch, given, codes)
+    try:
+        return finish_part(part.results, part.corpus(), settings, every, part.money)
+    except LookupError:
+        log.warning("a detached batch needed its corpus again; checked again", exc_info=True)
+        return check_part(dataset.corpus(batch), settings, every)
 
 
 def _beside(wide: threading.Thread, pool: ProcessPoolExecutor, jobs: list) -> list[Future]:

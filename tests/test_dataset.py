@@ -124,6 +124,34 @@ def test_batches_checked_in_worker_processes_give_the_same_run(
         assert_frame_equal(getattr(here, name), getattr(pooled, name))
 
 
+def test_a_detached_batch_missing_a_document_is_checked_again_whole(folder, tmp_path, caplog):
+    """Should grouping ask a detached batch for a document it left out, the batch is checked
+    again rather than the run failing or a finding grouped without its money tree."""
+    from checks.detached import Detached
+    from checks.engine import check_part, department_money, run_own_checks
+    from checks.materiality import department_budgets
+    from checks.money_tree import money_tree
+
+    dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
+    settings = load_rules(None, CHECKS)
+    given, counted = partitioned._corpus_wide(dataset, settings)
+    batch = dataset.partitions()
+    corpus = dataset.corpus(batch)
+    results = run_own_checks(corpus, settings, set(counted))
+    assert any(f["category"] == "execution" for r in results.values() for f in r.flags)
+    empty = money_tree(corpus).detached(set())  # no document kept: grouping money flags fails
+    part = Detached(
+        results, department_money(corpus.budget_lines), corpus.places, empty,
+        department_budgets(corpus),
+    )  # fmt: skip
+    codes = list(counted)
+    run = partitioned._finish_detached(part, dataset, batch, settings, given, codes)
+    assert "checked again" in caplog.text
+    again = check_part(dataset.corpus(batch), settings, partitioned._given_to(batch, given, codes))
+    assert_frame_equal(run.flags, again.flags)
+    assert_frame_equal(run.findings, again.findings)
+
+
 def test_scan_output_is_the_same_cold_warm_and_without_cache(folder, tmp_path):
     from cli.main import main
 
