@@ -10,8 +10,8 @@ lines, the departments' budgets (materiality) and the money tree of documents wi
 A T01 flag only ever joins flags of its own document (same line, same indicator, a copied
 block: :mod:`checks.findings`), and it has no amount, so the tree of the documents already
 flagged by the batch's own checks and by the region-spanning ones (D11, handed to the batch
-before it starts) is all grouping can ask for. Asking for another document's tree is a bug,
-and raises.
+before it starts) is all grouping can ask for. Asking for another document's tree is a bug:
+it raises, and :mod:`checks.partitioned` checks that batch again whole.
 """
 
 from __future__ import annotations
