@@ -49,6 +49,7 @@ _PROJECT_KEY = re.compile(r"^项目(支出)?名称$")
 _DEPT_KEY = re.compile(r"^(部门|单位)名称$")
 _GOAL_KEY = re.compile(r"^(年度总体目标|年度目标\d*[：:]?|整体绩效目标|部门职能职责概述)$")
 _DEVIATION_KEY = re.compile(r"^(偏差大或目标未完成原因分析|偏差原因.*|改进措施.*)$")
+_NOT_MONEY = frozenset(("rate", "weight", "score"))  # the roles that state no amount
 _GENERIC_LABELS = re.compile(r"^(序号|项目|预算项目|科目名称|功能分类科目编码|类款项|收入|支出)$")
 
 
@@ -284,6 +285,7 @@ class _Walker:
         self.row_compacts: list[list[str]] = []  # compact forms of those texts
         self.row_joined: list[str] = []  # those joined by NUL: one search finds a word in a row
         self.compacts: dict[int, list[str]] = {}  # id(row) → its compact texts
+        self.text_of: tuple = (None, None, "")  # (row, texts, source text) last joined
 
     # ---- entry -------------------------------------------------------------
     def run(self) -> Recognised:
@@ -306,6 +308,14 @@ class _Walker:
         for k, figure in enumerate(map(_figure, texts)):
             if figure is not None and k not in skip:
                 seen[(line, k)] = figure
+
+    def _see_and_place(self, texts: list[str], row: Row) -> None:
+        """An indicator row: every figure is seen, and placed with the row (one reading)."""
+        line, seen, placed = row.line, self.seen, self.placed
+        for k, figure in enumerate(map(_figure, texts)):
+            if figure is not None:
+                seen[(line, k)] = figure
+                placed.add((line, k))
 
     def _place_row(self, texts: list[str], row: Row) -> None:
         """An indicator row keeps all its cells (target, actual, weight, score …)."""
@@ -386,8 +396,7 @@ class _Walker:
                 self._goal_row(texts, row)
             return i + 1
         if self.indicator is not None:
-            self._see(texts, row)
-            self._indicator_row(texts, compacts, row)
+            self._indicator_row(texts, compacts, row, see=True)
         elif self.money is not None:
             hdr = self.money
             self._see(texts, row, hdr.serial_cols | hdr.code_cols)
@@ -403,8 +412,9 @@ class _Walker:
     def _key_row(
         self, texts: list[str], compacts: list[str], row: Row, first: str, joined: str
     ) -> bool:
-        # no 量 in the row (compacting only drops blanks), no 资金量 cell
-        for t in texts if "量" in joined else ():
+        # no 资金量 in the row (compacting only drops blanks), no 资金量 cell: the words of a
+        # 数量指标 row are not looked at again
+        for t in texts if "资金量" in joined else ():
             # clean_text only drops characters: without 量 in t there is no 资金量 after it
             size = _FUNDS_SIZE.search(clean_text(t)) if "量" in t else None
             if size:
@@ -465,7 +475,10 @@ class _Walker:
         return self.table_fields
 
     # ---- indicators --------------------------------------------------------
-    def _indicator_row(self, texts: list[str], compacts: list[str], row: Row) -> None:
+    def _indicator_row(
+        self, texts: list[str], compacts: list[str], row: Row, see: bool = False
+    ) -> None:
+        """One row under an indicator header; ``see``: its figures count for coverage too."""
         hdr = self.indicator
         assert hdr is not None
         whole = "".join(compacts)
@@ -474,7 +487,7 @@ class _Walker:
             if _INDICATOR_TOTAL.match(t.rstrip("□")):
                 nums = [parse_number(x) for x in texts[k + 1 :]]
                 nums = [n for n in nums if n is not None]
-                self._place_row(texts, row)
+                (self._see_and_place if see else self._place_row)(texts, row)
                 self.out.indicators.append(
                     {
                         "project": self.project,
@@ -493,6 +506,8 @@ class _Walker:
                 )
                 return
         if len(texts) < hdr.cols["name"] + 1:
+            if see:
+                self._see(texts, row)
             self.out.issues.append(issue("short-indicator-row", row.line, cells=len(texts)))
             return
 
@@ -510,7 +525,7 @@ class _Walker:
             self.level2 = l2
         weight = parse_number(get("weight", ""))
         score = parse_number(get("score", ""))
-        self._place_row(texts, row)
+        (self._see_and_place if see else self._place_row)(texts, row)
         self.out.indicators.append(
             {
                 "project": self.project,
@@ -654,25 +669,29 @@ class _Walker:
         if row_kind == "item":
             self.last_item = item
         factor = self.ctx.unit_factor if unit == "万元" else 1.0
-        for role in values:
-            if role in self.row_cells:
-                self.placed.add((row.line, self.row_cells[role]))
-
-        def amount(role: str) -> float | None:
-            num = values.get(role)
-            return None if num is None else round(num.value * factor, 6)
-
-        money = [values[r] for r in values if r not in ("rate", "weight", "score")]
+        line, row_cells, placed = row.line, self.row_cells, self.placed
+        # each role's amount in 万元 (the roles a row lacks stay None) and the decimals printed
+        # on the money amounts, in one pass over the roles the row has
+        amounts: dict[str, float | None] = {}
+        decimals = 0
+        for role, num in values.items():
+            if role in row_cells:
+                placed.add((line, row_cells[role]))
+            if role not in _NOT_MONEY:
+                amounts[role] = None if num is None else round(num.value * factor, 6)
+                decimals = max(decimals, num.decimals)  # (a None amount fails here, as ever)
+        amount = amounts.get
         rate = values.get("rate")
         initial = amount("initial")
         if self.funds_size is not None and initial is None and row_kind == "item" and self.project:
             initial = self.funds_size
             self.funds_size = None
+        ctx = self.ctx
         self.out.budget_lines.append(
             {
-                "table": self.ctx.title,
-                "table_kind": self.ctx.kind,
-                "table_id": self.ctx.table_id,
+                "table": ctx.title,
+                "table_kind": ctx.kind,
+                "table_id": ctx.table_id,
                 "item": item,
                 "row_kind": row_kind,
                 "parent_item": parent,
@@ -690,20 +709,26 @@ class _Walker:
                 "weight": values["weight"].value if "weight" in values else None,
                 "score": values["score"].value if "score" in values else None,
                 "unit": unit,
-                "decimals": max((n.decimals for n in money), default=0),
+                "decimals": decimals,
                 "rate_decimals": rate.decimals if rate else None,
-                "source_line": row.line,
+                "source_line": line,
                 "origin": "table",
                 "text": self._row_text(row, texts),
             }
         )
 
     def _row_text(self, row: Row, texts: list[str]) -> str:
-        """The source text of a row: its filled cells joined (every figure of the row shares it)."""
+        """The source text of a row: its filled cells joined (every figure of the row shares it,
+        so a row read into several lines joins it once)."""
+        if row is self.text_of[0] and texts is self.text_of[1]:
+            return self.text_of[2]
         compacts = self.compacts.get(id(row))
         if compacts is not None and len(compacts) == len(texts):
-            return " | ".join([t for t, c in zip(texts, compacts, strict=True) if c])
-        return " | ".join([t for t in texts if compact(t)])
+            text = " | ".join([t for t, c in zip(texts, compacts, strict=True) if c])
+        else:
+            text = " | ".join([t for t in texts if compact(t)])
+        self.text_of = (row, texts, text)
+        return text
 
     def _loose_row(self, texts: list[str], row: Row) -> None:
         """Figures outside any header: read label–number pairs, report what is left."""
