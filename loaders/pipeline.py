@@ -128,14 +128,23 @@ def rendered_to_doc(
         tables.sangong,
         tables.disclosure_tables,
     )
-    for rows in frames:
-        for row in rows:
-            row.update(common)
-            line = row.get("source_line")
-            row["source_place"] = places[line - 1] if line and line <= len(places) else ""
-    for rows in (tables.accounts, tables.sangong):
-        for row in rows:
-            row["page"] = _page(row["source_place"])
+    if any(places):
+        for rows in frames:
+            for row in rows:
+                row.update(common)
+                line = row.get("source_line")
+                row["source_place"] = places[line - 1] if line and line <= len(places) else ""
+        for rows in (tables.accounts, tables.sangong):
+            for row in rows:
+                row["page"] = _page(row["source_place"])
+    else:  # plain text places nothing: every row is stamped alike, one update each
+        stamp = {**common, "source_place": ""}
+        for rows in frames:
+            for row in rows:
+                row.update(stamp)
+        for rows in (tables.accounts, tables.sangong):
+            for row in rows:
+                row["page"] = None
     for row in issues:
         row.update(doc_id=doc_id, source_file=source_file)
     budget_lines.sort(key=lambda r: (r["source_line"], r.get("table_id") or 0))
