@@ -67,19 +67,21 @@ def marker_level(text: str) -> int | None:
     return int(m.lastgroup[1:]) if m else None
 
 
-def _compact_with_lines(para: Paragraph) -> tuple[str, list[int]]:
-    """The paragraph without blanks, and the source line of each character kept.
+def _compact_with_lines(para: Paragraph) -> tuple[str, list[int], list[int]]:
+    """The paragraph without blanks, the source line of each character kept, and the
+    length of each source line without blanks (as :func:`_source_lines` reads them).
 
     Read one source line (span) at a time: ``str.split()`` drops exactly the characters
     ``str.isspace()`` calls blank (U+3000 among them).
     """
     text = para.text
     if _FULL_WIDTH_DIGIT.search(text):
-        text = text.translate(_DIGITS)
+        text = text.translate(_DIGITS)  # one character for one: the lengths stay
     starts = [start for start, _ in para.spans]
     if starts != sorted(starts):  # never built so; keep line_at's meaning if it ever is
         kept = [(ch, para.line_at(i)) for i, ch in enumerate(text) if not ch.isspace()]
-        return "".join(ch for ch, _ in kept), [line for _, line in kept]
+        widths = [len(s) for s in _source_lines(para)]
+        return "".join(ch for ch, _ in kept), [line for _, line in kept], widths
     pieces: list[str] = []
     lines: list[int] = []
     bounds = [(0, para.line)] + [(max(start, 0), src) for start, src in para.spans]
@@ -88,7 +90,11 @@ def _compact_with_lines(para: Paragraph) -> tuple[str, list[int]]:
         piece = "".join(text[start:end].split())
         pieces.append(piece)
         lines += [line] * len(piece)
-    return "".join(pieces), lines
+    if "<" in para.text or (starts and starts[0] < 0):
+        widths = [len(s) for s in _source_lines(para)]  # compact() drops HTML residue too
+    else:  # the pieces are the source lines compacted (the first piece is before them)
+        widths = [len(piece) for piece in pieces[1:]] if starts else [len(pieces[0])]
+    return "".join(pieces), lines, widths
 
 
 def _source_lines(para: Paragraph) -> list[str]:
@@ -97,22 +103,23 @@ def _source_lines(para: Paragraph) -> list[str]:
     return [compact(para.text[a:b]) for a, b in zip(bounds, ends, strict=True)]
 
 
-def _line_width(paragraphs: list[Paragraph]) -> int:
-    """The text width of the page: a line this long was wrapped, not ended."""
-    lengths = sorted(len(s) for p in paragraphs for s in _source_lines(p) if s)
+def _line_width(widths: list[list[int]]) -> int:
+    """The text width of the page, given each paragraph's source-line lengths without blanks:
+    a line this long was wrapped, not ended."""
+    lengths = sorted(n for lines in widths for n in lines if n)
     return lengths[int(len(lengths) * 0.9)] if lengths else 0
 
 
 _HAS_FIGURE = re.compile(r"\d")
 
 
-def _continues(prev: Paragraph, prev_text: str, nxt: Paragraph, width: int) -> bool:
-    """Is ``nxt`` the rest of ``prev``'s sentence (cut by a page break or a wrap)?"""
+def _continues(prev: Paragraph, prev_text: str, last: int, nxt: Paragraph, width: int) -> bool:
+    """Is ``nxt`` the rest of ``prev``'s sentence (cut by a page break or a wrap)? ``last`` is
+    the length of ``prev``'s last source line without blanks."""
     nxt_text = compact(nxt.text)
     if not prev_text or marker_level(nxt_text) is not None or nxt.line - _last_line(prev) > 3:
         return False
-    last = compact(prev.text[prev.spans[-1][0] :]) if prev.spans else compact(prev.text)
-    wrapped = width >= 15 and len(last) >= 0.8 * width
+    wrapped = width >= 15 and last >= 0.8 * width
     if prev_text.endswith(("；", ";")):  # a list item ending a wrapped line goes on
         return wrapped
     if prev_text.endswith(_SENTENCE_END):
@@ -126,31 +133,39 @@ def _last_line(para: Paragraph) -> int:
 
 def passages(blocks: list) -> list[Passage]:
     """Prose paragraphs in reading order, mended; a table between two paragraphs ends one."""
-    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
-    width = _line_width(paragraphs)
+    # each paragraph read once: its compact text, its lines, its source lines' widths
+    read = {
+        id(b): _compact_with_lines(b) for b in blocks if isinstance(b, Paragraph) and b.text.strip()
+    }
+    width = _line_width([widths for _, _, widths in read.values()])
     out: list[Passage] = []
     prev: Paragraph | None = None
+    prev_last = 0
     for block in blocks:
         if isinstance(block, Grid):
             prev = None
             continue
         if not isinstance(block, Paragraph) or not block.text.strip():
             continue
-        text, lines = _compact_with_lines(block)
+        text, lines, widths = read[id(block)]
         if not text:
             continue
-        if prev is not None and out and _continues(prev, out[-1].text, block, width):
+        if prev is not None and out and _continues(prev, out[-1].text, prev_last, block, width):
             out[-1].text += text
             out[-1].lines += lines
         else:
             out.append(Passage(text, lines))
-        prev = block
+        prev, prev_last = block, widths[-1]
     return out
 
 
-def is_heading(text: str) -> bool:
-    """A numbered title, possibly stating a total ("（一）财政拨款收入208.8万元。包括：")."""
-    if marker_level(text) is None or len(text) >= 40:
+def is_heading(text: str, level: int | None | bool = False) -> bool:
+    """A numbered title, possibly stating a total ("（一）财政拨款收入208.8万元。包括：").
+
+    ``level``: the text's :func:`marker_level` when the caller has it already."""
+    if level is False:
+        level = marker_level(text)
+    if level is None or len(text) >= 40:
         return False
     return (
         not _HAS_FIGURE.search(_MARKER_STRIP.sub("", text))
@@ -468,7 +483,7 @@ def read_passages(items: list[Passage]) -> tuple[list[dict], list[dict]]:
     problems: list[dict] = []
     for passage in items:
         level = marker_level(passage.text)
-        heading = is_heading(passage.text)
+        heading = is_heading(passage.text, level)
         found = tokens(passage.text)
         if heading:
             _enter_heading(state, level, passage.text)
@@ -602,6 +617,8 @@ def _read_passage(state, passage, found, inherited, heading, rows, problems) -> 
 
 def _remarks(sentence: str, offset: int) -> list[tuple[int, int]]:
     """Spans of bracketed remarks holding a figure ("（其中公共项目支出65,191.20万元为预留指标）")."""
+    if "（" not in sentence and "(" not in sentence:
+        return []  # no bracket, no remark
     return [
         (offset + m.start(), offset + m.end())
         for m in _BRACKETED.finditer(sentence)
@@ -609,8 +626,13 @@ def _remarks(sentence: str, offset: int) -> list[tuple[int, int]]:
     ]
 
 
+_FLAT_WORDS = ("持平", "一致", "相同", "变化")
+
+
 def _flat_events(sentence: str, offset: int) -> list[tuple[int, re.Match]]:
     """ "与上年相比持平": a change of zero stated in words."""
+    if not any(word in sentence for word in _FLAT_WORDS):
+        return []  # every match ends in one of these words
     return [(offset + m.start(), m) for m in _FLAT.finditer(sentence)]
 
 
