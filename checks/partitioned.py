@@ -36,6 +36,7 @@ from checks.engine import (
 )
 from checks.registry import CHECKS
 from loaders import model
+from loaders.collector import collecting_less_often
 from loaders.frames import Frames, to_corpus
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,8 @@ def batches(dataset, limit: int = BATCH_DOCUMENTS) -> list[list]:
 def _check_frames(job: tuple[Frames, dict, dict]):
     """One partition's checks (runs in an executor: here or on a cluster)."""
     frames, settings, given = job
-    return check_part(to_corpus(frames), settings, given)
+    with collecting_less_often():
+        return check_part(to_corpus(frames), settings, given)
 
 
 _FINISH_IN_WORKERS = True  # False: every batch hands back a Detached (tests of that path)
@@ -219,13 +221,14 @@ def _check_batch(job: tuple) -> PartRun | Detached:
     here; else it goes back detached (:mod:`checks.detached`) and is finished there.
     """
     dataset, batch, settings, first, later, ready, index, may_finish = job
-    corpus = dataset.corpus(batch)
-    results = run_own_checks(corpus, settings, {*first, *later})
-    money = department_money(corpus.budget_lines)
-    if may_finish and (Path(ready) / "done").exists():
-        rest = pickle.loads((Path(ready) / f"{index}.pickle").read_bytes())
-        return finish_part(results, corpus, settings, {**first, **rest}, money)
-    return Detached.of(corpus, results, first, money)
+    with collecting_less_often():
+        corpus = dataset.corpus(batch)
+        results = run_own_checks(corpus, settings, {*first, *later})
+        money = department_money(corpus.budget_lines)
+        if may_finish and (Path(ready) / "done").exists():
+            rest = pickle.loads((Path(ready) / f"{index}.pickle").read_bytes())
+            return finish_part(results, corpus, settings, {**first, **rest}, money)
+        return Detached.of(corpus, results, first, money)
 
 
 def _run_pooled(
@@ -329,6 +332,11 @@ def run_partitioned(dataset, settings: dict, executor=None) -> CheckRun:
     checked in as many worker processes, one batch each at a time, so that memory stays
     bounded; on Ray, by the cluster. The results are the same and in the same order.
     """
+    with collecting_less_often():  # this process's share: T01, detached batches, findings
+        return _run_partitioned(dataset, settings, executor)
+
+
+def _run_partitioned(dataset, settings: dict, executor) -> CheckRun:
     from loaders.executors import LocalExecutor
 
     parts = batches(dataset, BATCH_DOCUMENTS)

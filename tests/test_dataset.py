@@ -189,3 +189,31 @@ def test_small_groups_write_the_same_dataset_and_csv(folder, tmp_path, monkeypat
         write_csv(whole.whole(name), tmp_path / "whole.csv")
         write_csv_parts(parts, tmp_path / "parts.csv")
         assert (tmp_path / "parts.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+
+
+def test_a_check_run_collects_less_often_and_gives_the_process_its_thresholds_back(
+    folder, tmp_path, monkeypatch
+):
+    """The checks allocate some 200,000 row dicts a batch: the cyclic collector runs less often
+    while they do (loaders.collector), and a long-lived process (the dashboard) keeps its own
+    thresholds afterwards, also when a check run fails."""
+    import gc
+
+    from loaders.collector import PARSER_THRESHOLDS
+
+    dataset = scan_to_dataset([folder], ParseCache(tmp_path / "cache", LOADER_VERSION))
+    settings = load_rules(None, CHECKS)
+    seen = []
+    check_part = partitioned.check_part
+    monkeypatch.setattr(
+        partitioned, "check_part", lambda *a: seen.append(gc.get_threshold()) or check_part(*a)
+    )
+    before = gc.get_threshold()
+    assert before != PARSER_THRESHOLDS
+    run_partitioned(dataset, settings)
+    assert seen and set(seen) == {PARSER_THRESHOLDS}
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(partitioned, "batches", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run_partitioned(dataset, settings)
+    assert gc.get_threshold() == before
