@@ -8,8 +8,8 @@ numbers (``100. 0%``), ``-`` for zero, a trailing unit (``85.5万元``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－＋", "0123456789.,%-+")
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
@@ -24,8 +24,10 @@ _ZERO_MARKS = {"-", "—", "–", "－", "--", "——"}
 _MEMO = 1 << 16
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
+    """A cell's number (read only). A named tuple: a parsed cell makes one, and a tuple is
+    built several times faster than a frozen dataclass."""
+
     value: float
     decimals: int
     percent: bool
