@@ -39,8 +39,8 @@ _MARKERS = [
     (5, re.compile(r"^[①-⑳]")),
 ]
 _SENTENCE_END = tuple("。；！？：:;!?")
-_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
-_FULL_WIDTH_DIGIT = re.compile("[０-９％]")  # str.translate looks up every character: test first
+_DIGIT_PAIRS = tuple(zip("０１２３４５６７８９％", "0123456789%", strict=True))
+_FULL_WIDTH_DIGIT = re.compile("[０-９％]")  # a full-width digit or ％ to make ASCII
 _OPENER = re.compile(r"(?:其中|包括|以下方面)[：:]?$")
 
 
@@ -76,7 +76,9 @@ def _compact_with_lines(para: Paragraph) -> tuple[str, list[int], list[int]]:
     """
     text = para.text
     if _FULL_WIDTH_DIGIT.search(text):
-        text = text.translate(_DIGITS)  # one character for one: the lengths stay
+        for wide, narrow in _DIGIT_PAIRS:  # one character for one: the lengths stay
+            if wide in text:  # (str.translate would look up every character)
+                text = text.replace(wide, narrow)
     starts = [start for start, _ in para.spans]
     if starts != sorted(starts):  # never built so; keep line_at's meaning if it ever is
         kept = [(ch, para.line_at(i)) for i, ch in enumerate(text) if not ch.isspace()]
