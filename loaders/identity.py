@@ -65,6 +65,7 @@ _KIND_WORD = (
     r"(?:部门整体支出绩效自评报告|整体支出绩效自评报告|部门整体支出绩效自评表|"
     r"项目支出绩效自评(?:报告|表)|(?:部门|单位)(?:决算|预算)(?:公开)?|(?:决算|预算)公开|部门整体支出)"
 )
+_COVER_YEAR = re.compile(rf"(20\d{{2}})\s*年度?(?:[^\d]{{0,30}}){_KIND_WORD}")
 _COVER = re.compile(
     rf"^(?:{_YEAR})?(?P<name>[^\d，。；：:、“”()（）]{{4,40}}?)(?:{_YEAR})?{_KIND_WORD}"
 )
@@ -165,11 +166,14 @@ def _windows_of(lines: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
             if len(head) == _COVER_LINES:
                 break
     out = []
-    for k, (number, _) in enumerate(head):
-        for width in (1, 2, 3):
-            part = head[k : k + width]
-            if len(part) == width:
-                out.append((number, "".join(t for _, t in part)))
+    last = len(head) - 1
+    for k, (number, text) in enumerate(head):  # runs of one, two and three lines
+        out.append((number, text))
+        if k < last:
+            two = text + head[k + 1][1]
+            out.append((number, two))
+            if k + 1 < last:
+                out.append((number, two + head[k + 2][1]))
     return tuple(out)
 
 
@@ -263,7 +267,7 @@ class _Finder:
     # -- year --------------------------------------------------------------------------
     def year(self) -> tuple[int, str] | None:
         for number, text in _cover_windows(self.lines):
-            m = re.search(rf"(20\d{{2}})\s*年度?(?:[^\d]{{0,30}}){_KIND_WORD}", text)
+            m = _COVER_YEAR.search(text)
             if m:
                 return int(m[1]), f"封面第{number}行"
         found: dict[int, int] = {}
