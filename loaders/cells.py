@@ -20,7 +20,8 @@ _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 _NUMBER = re.compile(
     r"^(?P<sign>[-+]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<pct>%)?$"
 )
-_UNIT_SUFFIX = re.compile(r"(万元|元|人|个|%)$")
+# the unit a cell may end in: 万元, 元, 人, 个 (万元 ends in 元; % makes it a percent)
+_UNIT_ENDINGS = ("元", "人", "个")
 _ZERO_MARKS = {"-", "—", "–", "－", "--", "——"}
 # A cell's text is looked at by several stages (blocks, classification, the recognisers, prose),
 # each asking for its clean or compact form or its number: each distinct string is normalised
@@ -62,7 +63,9 @@ def parse_number(raw: str | None, *, dash_is_zero: bool = True) -> Number | None
     if text in _ZERO_MARKS:
         return Number(0.0, 0, False) if dash_is_zero else None
     percent = text.endswith("%")
-    unitless = _UNIT_SUFFIX.sub("", text) if not percent else text
+    unitless = text
+    if not percent and text.endswith(_UNIT_ENDINGS):  # one unit dropped from the end
+        unitless = text[:-2] if text.endswith("万元") else text[:-1]
     match = _NUMBER.match(unitless if not percent else text)
     if not match:
         return None
@@ -81,7 +84,7 @@ def number_in(text: str) -> Number | None:
 
 def ascii_digits(text: str) -> str:
     """Full-width digits and punctuation as ASCII (２０２３ -> 2023)."""
-    if not _HAS_FULL_WIDTH.search(text):
+    if text.isascii() or not _HAS_FULL_WIDTH.search(text):
         return text
     for wide, narrow in _FULL_WIDTH_PAIRS:
         if wide in text:
