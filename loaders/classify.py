@@ -263,8 +263,10 @@ def clean_title(text: str) -> str:
     pieces = [
         p for p in pieces if p not in _CN_DIGITS and not re.fullmatch("[一二三四五六七八九十]+", p)
     ]
-    cleaned = [
+    cleaned = [  # (each part of the pattern names a 部门 or a 单位)
         re.sub(r"(部门|部门名称|编制部门)[：:].*$|(金额)?单位[：:]?(万元|元)?$", "", p)
+        if "部门" in p or "单位" in p
+        else p
         for p in pieces
     ]
     cleaned = [c for c in cleaned if c]
@@ -338,10 +340,15 @@ def segments(
     is what the document's cover says it is: a table without a printed title is then
     known by its headers.
     """
-    short = [_filled(r) for r in grid.rows]
-    titled = [_is_title_row(f) for f in short]
+    # a title row names a 表 (compacting only drops characters): without 表 in any cell the
+    # grid has none, and its short rows are read only when it is a standard table after all
+    maybe_titled = any("表" in cell.text for row in grid.rows for cell in row.cells)
+    short = [_filled(r) for r in grid.rows] if maybe_titled else None
+    titled = [_is_title_row(f) for f in short] if short is not None else [False] * len(grid.rows)
     if not any(titled) and _segment(grid, list(before), previous, statement).kind is None:
         return [Segment(grid, None, "", None, unit_of(before[-3:]) or "万元", list(before))]
+    if short is None:
+        short = [_filled(r) for r in grid.rows]
     out: list[Segment] = []
     context = list(before)
     rows: list[Row] = []
@@ -475,6 +482,8 @@ def header_kind(grid: Grid, statement: str) -> TableKind | None:
 def _statement_of(context: list[str]) -> str | None:
     """决算 / 预算 when the nearest label says 公开NN表 or the title names a 决算/预算 table."""
     for text in reversed(context[-3:]):
+        if "表" not in text:  # both patterns end in 表 (compacting only drops characters)
+            continue
         text = compact(text)
         if re.search(r"决算(总|明细)?表", text):
             return "决算"

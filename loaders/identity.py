@@ -135,7 +135,8 @@ def is_placeholder(name: str) -> bool:
 
 def _clean_name(name: str) -> str:
     name = _AFTER_NAME.sub("", compact(name))
-    name = re.sub(r"[（(]?\d{4}年度?[)）]?$|年度?$", "", name)
+    if "年" in name:  # both endings hold a 年
+        name = re.sub(r"[（(]?\d{4}年度?[)）]?$|年度?$", "", name)
     return name.strip("：:□ 　")
 
 
