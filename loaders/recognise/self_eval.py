@@ -256,6 +256,12 @@ def _indicator_header_of(headers: tuple[str, ...]) -> _IndicatorHeader | None:
     return _IndicatorHeader({k: v for k, v in cols.items() if v is not None}, len(headers))
 
 
+@lru_cache(maxsize=1 << 16)  # indicator names, targets and units repeat from report to report
+def _field_text(text: str) -> str:
+    """An indicator cell's text as the row keeps it (no check boxes, no padding)."""
+    return clean_text(text).strip("□ ").replace("\u3000", "")
+
+
 @lru_cache(maxsize=1 << 14)  # indicator levels repeat from row to row
 def _strip_score(level: str) -> str:
     return _SCORE_SUFFIX.sub("", compact(level)).rstrip("□")
@@ -356,7 +362,8 @@ class _Walker:
             self.indicator, self.money, self.goal_header = ind, None, None
             self.level1 = self.level2 = ""
             return i + 1
-        if not any(map(_is_number, texts)) and not any(map(_kv, compacts)):
+        # figures sit right of labels: looking from the right finds one in a cell or two
+        if not any(map(_is_number, reversed(texts))) and not any(map(_kv, compacts)):
             headers = [texts]
             j = i + 1
             while j < len(rows):
@@ -366,7 +373,7 @@ class _Walker:
                 if _compacts_are_column_numbers(nxt_compacts, nxt_joined):
                     j += 1
                     continue
-                if any(map(_is_number, nxt)) or not any(nxt_compacts):
+                if any(map(_is_number, reversed(nxt))) or not any(nxt_compacts):
                     break
                 if _indicator_header_from(nxt, nxt_compacts, nxt_joined) or any(
                     map(_kv, nxt_compacts)
@@ -513,9 +520,7 @@ class _Walker:
 
         width = len(texts)
         fields = {  # each column's text once (a column the header lacks reads "")
-            key: clean_text(texts[idx]).strip("□ ").replace("\u3000", "")
-            for key, idx in hdr.cols.items()
-            if idx < width
+            key: _field_text(texts[idx]) for key, idx in hdr.cols.items() if idx < width
         }
         get = fields.get
         l1, l2 = _strip_score(get("level1", "")), _strip_score(get("level2", ""))
