@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from loaders.blocks import Grid, Paragraph
 from loaders.cells import compact
@@ -79,6 +80,9 @@ def _compact_with_lines(para: Paragraph) -> tuple[str, list[int], list[int]]:
         for wide, narrow in _DIGIT_PAIRS:  # one character for one: the lengths stay
             if wide in text:  # (str.translate would look up every character)
                 text = text.replace(wide, narrow)
+    if len(para.spans) == 1 and para.spans[0][0] == 0 and "<" not in text:
+        piece = "".join(text.split())  # one source line, the common case: one piece
+        return piece, [para.spans[0][1]] * len(piece), [len(piece)]
     starts = [start for start, _ in para.spans]
     if starts != sorted(starts):  # never built so; keep line_at's meaning if it ever is
         kept = [(ch, para.line_at(i)) for i, ch in enumerate(text) if not ch.isspace()]
@@ -199,8 +203,10 @@ _PERCENT = {"%", "个百分点", "百分点"}
 _COUNT_UNIT = {"台(套)": "台（套）"}
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
+    """One figure of a passage (read only: memoised and shared, and built as a tuple, several
+    times faster than a dataclass)."""
+
     start: int  # of the number in the passage text
     end: int  # after the unit
     printed: str
