@@ -45,6 +45,8 @@ _FIGURE = re.compile(
         for role, kw in _KEYWORDS
     )
 )
+_NUMBER_GROUP = {role: f"n_{role}" for role, _ in _KEYWORDS}
+_UNIT_GROUP = {role: f"u_{role}" for role, _ in _KEYWORDS}
 _PAREN = re.compile(r"[（(][^（）()]*[)）]")
 _LEAD = re.compile(
     r"^(?:[①-⑳]|\d+[、.．]|[（(][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?\s*"
@@ -94,9 +96,10 @@ def _find_figures(sentence: str) -> _Clause | None:
     values: dict[str, float] = {}
     decimals, rate_dec, first = 0, None, None
     for match in _FIGURE.finditer(masked):
-        role = next(r for r, _ in _KEYWORDS if match.group(r))
-        unit = match.group(f"u_{role}")
-        raw = match.group(f"n_{role}")
+        # one role's groups match: the last of them to close is its number or its unit
+        role = match.lastgroup[2:]
+        unit = match.group(_UNIT_GROUP[role])
+        raw = match.group(_NUMBER_GROUP[role])
         num = number_in(raw.replace(" ", ""))
         if num is None or role in values:
             continue
