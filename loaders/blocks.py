@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from loaders.cells import compact
 
@@ -98,7 +99,7 @@ def _tsv_grid(lines: list[str], i: int) -> tuple[Grid, int]:
             # a separator cell holds "--": a line without it is no separator row, unread
             if "--" not in line or not _is_separator_row(cells):
                 number = i + 1
-                rows.append(Row([Cell(c, number) for c in cells], number))
+                rows.append(Row(list(map(Cell, cells, repeat(number))), number))
             i += 1
             continue
         nxt = _next_nonblank(lines, i)
