@@ -48,6 +48,7 @@ _FIGURE = re.compile(
 _NUMBER_GROUP = {role: f"n_{role}" for role, _ in _KEYWORDS}
 _UNIT_GROUP = {role: f"u_{role}" for role, _ in _KEYWORDS}
 _PAREN = re.compile(r"[（(][^（）()]*[)）]")
+_BRACKETED_ADJUSTMENT = re.compile(r"年中追加\S{0,8}?\s*" + _NUM + r"\s*万元")
 _LEAD = re.compile(
     r"^(?:[①-⑳]|\d+[、.．]|[（(][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)?\s*"
     r"(?:\d{4}\s*年(?:度)?\s*[，,]?)?"
@@ -92,7 +93,8 @@ def _find_figures(sentence: str) -> _Clause | None:
         return None
     if not any(word in sentence for word in _BUDGET_WORDS):
         return None
-    masked = _mask_parentheses(sentence)
+    bracketed = "（" in sentence or "(" in sentence  # every remark opens with one
+    masked = _mask_parentheses(sentence) if bracketed else sentence
     values: dict[str, float] = {}
     decimals, rate_dec, first = 0, None, None
     for match in _FIGURE.finditer(masked):
@@ -113,12 +115,12 @@ def _find_figures(sentence: str) -> _Clause | None:
             decimals = max(decimals, num.decimals)
         values[role] = num.value
         first = match.start(f"n_{role}") if first is None else first
-    if "adjustment" not in values:
+    if "adjustment" not in values and bracketed and "年中追加" in sentence:
         for paren in _PAREN.finditer(sentence):
-            m = re.search(r"年中追加\S{0,8}?\s*" + _NUM + r"\s*万元", paren.group(0))
+            m = _BRACKETED_ADJUSTMENT.search(paren.group(0))
             if m and (num := number_in(m["num"])):
                 values["adjustment"] = num.value
-    for role, pattern in _ZERO_PHRASES:
+    for role, pattern in _ZERO_PHRASES if "无" in masked else ():  # each phrase says 无
         m = pattern.search(masked)
         if m and role not in values:
             values[role] = 0.0
@@ -126,7 +128,7 @@ def _find_figures(sentence: str) -> _Clause | None:
     has_budget = any(r in values for r in ("initial", "budget", "adjustment"))
     if not has_budget or "actual" not in values or first is None:
         return None
-    vs_initial = bool(re.search(r"完成年初预算的|年初预算数", masked))
+    vs_initial = "年初预算" in masked and bool(re.search(r"完成年初预算的|年初预算数", masked))
     return _Clause(values, decimals, rate_dec, first, vs_initial)
 
 
