@@ -207,6 +207,8 @@ def table_code(texts: list[str], title: str = "") -> str | None:
     """The printed number of a table, two digits: a label among ``texts`` (nearest first:
     公开05表 → 05, 表五 → 05), else the title's own list number (五、… → 05)."""
     for text in texts:
+        if "表" not in text:  # every label names a 表 (compacting only drops characters)
+            continue
         m = _CODE_LABEL.search(compact(text))
         if m:
             number = cn_number(m[1] or m[2])
@@ -241,6 +243,8 @@ def contents_numbers(texts: list[str]) -> dict[str, str]:
 def unit_of(texts: list[str]) -> str | None:
     """万元 or 元, as the table's 单位 line prints it."""
     for text in texts:
+        if "元" not in text:  # both patterns name a 元 (compacting only drops characters)
+            continue
         text = compact(text)
         if _UNIT_YUAN.search(text):
             return "元"
