@@ -18,6 +18,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +101,29 @@ class LocalExecutor:
         if workers < 2:
             return None
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        for _ in range(workers):
-            pool.submit(_ready)
+        with _one_polars_thread():  # the processes are spawned by the first submit
+            for _ in range(workers):
+                pool.submit(_ready)
         return pool
 
     def close(self) -> None:
         pass
+
+
+@contextmanager
+def _one_polars_thread() -> Iterator[None]:
+    """Processes started in this block run polars on one thread: the processes are the
+    parallelism, and a check's polars steps are small (hundreds per batch), so a second
+    thread per process only adds hand-offs on a machine whose cores the processes fill."""
+    before = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["POLARS_MAX_THREADS"]
+        else:
+            os.environ["POLARS_MAX_THREADS"] = before
 
 
 def _sizes(chunk: list[Item]) -> list[int]:
