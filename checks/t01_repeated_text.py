@@ -176,38 +176,50 @@ def _split_by_exemptions(members: list[int], units: pl.DataFrame) -> list[list[i
     return out
 
 
-def _section_spans(members: list[dict]) -> list[str]:
+def _section_spans(members: list[int], units: _Units) -> list[str]:
     """“改进措施”第41–45行 for each (file, section) a copied section spans."""
+    file, section, line = units.columns("source_file", "section", "source_line")
     spans: dict[tuple, list[int]] = {}
-    for u in members:
-        spans.setdefault((u["source_file"], u["section"]), []).append(u["source_line"])
+    for k in members:
+        spans.setdefault((file[k], section[k]), []).append(line[k])
     return [f"{f}“{s}”第{min(v)}–{max(v)}行" for (f, s), v in spans.items()]
 
 
-def _merge_copied_sections(groups: list[list[int]], units) -> list[list[int]]:
+def _merge_copied_sections(groups: list[list[int]], units: _Units) -> list[list[int]]:
     """Paragraph groups linking the same sections of the same documents are one copied section."""
+    kind, doc, section, project = units.columns("kind", "doc_id", "section", "project")
     merged: dict[tuple, list[int]] = {}
     out: list[list[int]] = []
     for group in groups:
-        members = [units[i] for i in group]
-        if any(u["kind"] == "指标" for u in members):
+        members = units.places(group)
+        if any(kind[k] == "指标" for k in members):
             out.append(group)
             continue
-        key = tuple(sorted({(u["doc_id"], u["section"], u.get("project") or "") for u in members}))
+        key = tuple(sorted({(doc[k], section[k], project[k] or "") for k in members}))
         merged.setdefault(key, []).extend(group)
     return out + list(merged.values())
 
 
-class _Rows:
-    """Unit number → its row as a dict, made when asked: a province's grouped units as dicts
-    all at once took half a gigabyte, held beside everything T01 had read."""
+class _Units:
+    """The grouped units, read by column (unit number → its place in the columns).
+
+    A province has half a million grouped units: as dicts all at once they took half a
+    gigabyte beside everything T01 had read, and one dict per unit and use took 5 s at
+    10,000 departments. Only a flag's first unit becomes a dict (:meth:`row`).
+    """
 
     def __init__(self, frame: pl.DataFrame, numbers: list[int]):
         self._columns = {name: frame[name].to_list() for name in frame.columns}
         self._at = {number: k for k, number in enumerate(numbers)}
 
-    def __getitem__(self, number: int) -> dict:
-        k = self._at[number]
+    def columns(self, *names: str) -> tuple[list, ...]:
+        return tuple(self._columns[name] for name in names)
+
+    def places(self, numbers: list[int]) -> list[int]:
+        at = self._at
+        return [at[number] for number in numbers]
+
+    def row(self, k: int) -> dict:
         return {name: values[k] for name, values in self._columns.items()}
 
 
@@ -225,27 +237,28 @@ def run(corpus, settings: dict) -> CheckResult:
     result.applied = units.height
     groups = _components(units, settings["similarity"]) if units.height else []
     grouped = sorted({i for group in groups for i in group})
-    units = _Rows(units[grouped], grouped)
+    units = _Units(units[grouped], grouped)
+    norm, file, line, doc, department, project, section = units.columns(
+        "norm", "source_file", "source_line", "doc_id", "department", "project", "section"
+    )
     for group in _merge_copied_sections(groups, units):
-        members = sorted(
-            (units[i] for i in group), key=lambda u: (u["source_file"], u["source_line"])
-        )
-        longest = max(len(u["norm"]) for u in members)
+        members = sorted(units.places(group), key=lambda k: (file[k], line[k]))
+        longest = max(len(norm[k]) for k in members)
         if longest < settings["long_chars"] and len(members) < settings["short_min_places"]:
             continue
-        first = members[0]
-        departments = {u["department"] for u in members}
+        first = units.row(members[0])
+        departments = {department[k] for k in members}
         places = []
-        for u in members:
-            score = fuzz.ratio(first["norm"], u["norm"])
-            where = u.get("project") or u["section"]
-            places.append(f"{u['source_file']}:{u['source_line']}（{where}，相似度{score:.0f}）")
+        for k in members:
+            score = fuzz.ratio(first["norm"], norm[k])
+            where = project[k] or section[k]
+            places.append(f"{file[k]}:{line[k]}（{where}，相似度{score:.0f}）")
         text = first["text"] if len(first["text"]) <= 60 else first["text"][:60] + "…"
         what = (
             f"同一{('指标' if first['kind'] == '指标' else '段文字')}在 {len(members)} 处重复出现"
         )
-        spans = _section_spans(members)
-        if len(spans) == 2 and len(members) > 2:
+        spans = _section_spans(members, units) if len(members) > 2 else []
+        if len(spans) == 2:
             what = "整段文字雷同：" + "与".join(spans) + f"（共 {len(members)} 段）"
         result.flags.append(
             make_flag(
@@ -257,9 +270,9 @@ def run(corpus, settings: dict) -> CheckResult:
                 else ("medium" if longest >= settings["long_chars"] else "low"),
                 message=f"{what}{'（跨 ' + str(len(departments)) + ' 个部门）' if len(departments) > 1 else ''}：“{text}”",
                 evidence="；".join(places),
-                related="; ".join(f"{u['source_file']}:{u['source_line']}" for u in members[1:]),
+                related="; ".join(f"{file[k]}:{line[k]}" for k in members[1:]),
                 threshold=f"相似度≥{settings['similarity']:g}",
-                key="|".join(f"{u['doc_id']}:{u['source_line']}" for u in members),
+                key="|".join(f"{doc[k]}:{line[k]}" for k in members),
                 fact=text,
             )
         )
