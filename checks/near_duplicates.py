@@ -29,7 +29,7 @@ already connected are not verified again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -298,8 +298,13 @@ def _plausible(
     return keep
 
 
-def _candidates(c: _Corpus, star: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """(band, i, j) slices of plausible candidate pairs among strings of ≥ ``c.short`` characters."""
+def _candidates(
+    c: _Corpus, star: int, linked: Linked | None = None
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(band, i, j) slices of plausible candidate pairs among strings of ≥ ``c.short`` characters.
+
+    With ``linked``, the pairs it marks (already in one component) are left out before the
+    histogram test; it is asked again for every slice, so it may learn between them."""
     offset = int(np.searchsorted(c.lengths, c.short))
     if len(c.strings) - offset < 2:
         return
@@ -312,6 +317,9 @@ def _candidates(c: _Corpus, star: int) -> Iterator[tuple[int, np.ndarray, np.nda
         for row in own:
             key = _mix(key ^ row)
         for i, j in _band_pairs(key, list(spare), lengths, c.maxlen, star):
+            if linked is not None:
+                apart = ~linked(band, i + offset, j + offset)
+                i, j = i[apart], j[apart]
             keep = _plausible(hist, coarse, lengths, c.maxlen, i, j, c.threshold)
             yield band, i[keep] + offset, j[keep] + offset
 
@@ -413,19 +421,45 @@ def similar_groups(texts: list[str], threshold: float) -> list[list[int]]:
         return []
     c = _prepare(texts, threshold)
     short = _short_pairs(c)
-    labels = _connect(len(c.strings), short[:, 0], short[:, 1])
-    pending: list[tuple[np.ndarray, np.ndarray]] = []
-    current = 0
-    for band, i, j in _candidates(c, star=STAR_ABOVE):
-        if band != current:  # link what the last band found before filtering this one
-            labels, pending, current = _merge(labels, pending), [], band
-        apart = labels[i] != labels[j]
-        ok = _verify(c, i[apart], j[apart])
-        pending.append((i[apart][ok], j[apart][ok]))
-    labels = _merge(labels, pending)[c.ids]
+    links = _Links(_connect(len(c.strings), short[:, 0], short[:, 1]))
+    for _, i, j in _candidates(c, star=STAR_ABOVE, linked=links.linked):
+        links.add(c, i, j)
+    labels = links.labels()[c.ids]
     order = np.lexsort((np.arange(len(texts)), labels))
     groups = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
     return sorted((g.tolist() for g in groups if len(g) > 1), key=lambda g: g[0])
+
+
+Linked = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+
+
+class _Links:
+    """The components found so far, while the bands are searched.
+
+    What a band verifies is linked in when the next band starts (one relabelling per band).
+    A candidate whose ends are in one component already adds nothing: it is dropped before the
+    histogram test (:func:`_candidates`), not only before the scoring. In a province's later
+    bands most candidates are such pairs of near-copies: at 10,000 departments the histogram
+    test took 9.5 s of T01's 37 s CPU.
+    """
+
+    def __init__(self, labels: np.ndarray):
+        self._labels = labels
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._band = 0
+
+    def linked(self, band: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        if band != self._band:  # link what the last band found before filtering this one
+            self._labels, self._pending, self._band = self.labels(), [], band
+        return self._labels[i] == self._labels[j]
+
+    def add(self, c: _Corpus, i: np.ndarray, j: np.ndarray) -> None:
+        """Candidates of the current band (not yet linked): those reaching the threshold."""
+        ok = _verify(c, i, j)
+        self._pending.append((i[ok], j[ok]))
+
+    def labels(self) -> np.ndarray:
+        return _merge(self._labels, self._pending)
 
 
 def _connect(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
