@@ -75,8 +75,9 @@ def _prepare(texts: list[str], threshold: float) -> _Corpus:
     first: dict[str, int] = {}
     seen = np.fromiter((first.setdefault(t, len(first)) for t in texts), np.int64, len(texts))
     by_length = sorted(first, key=len)  # stable: equal lengths keep their first occurrence order
+    numbers = np.fromiter(map(first.__getitem__, by_length), np.int64, len(by_length))
     rank = np.empty(len(first), dtype=np.int64)
-    rank[[first[t] for t in by_length]] = np.arange(len(first))
+    rank[numbers] = np.arange(len(first))
     strings = np.empty(len(by_length), dtype=object)
     strings[:] = by_length
     lengths = np.fromiter(map(len, by_length), dtype=np.int64, count=len(by_length))
@@ -425,9 +426,15 @@ def similar_groups(texts: list[str], threshold: float) -> list[list[int]]:
     for _, i, j in _candidates(c, star=STAR_ABOVE, linked=links.linked):
         links.add(c, i, j)
     labels = links.labels()[c.ids]
-    order = np.lexsort((np.arange(len(texts)), labels))
-    groups = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
-    return sorted((g.tolist() for g in groups if len(g) > 1), key=lambda g: g[0])
+    # only texts in a component of two or more: a province has a million of one
+    grouped = np.flatnonzero(np.bincount(labels)[labels] > 1)
+    if not len(grouped):
+        return []
+    order = grouped[np.argsort(labels[grouped], kind="stable")]
+    cuts = [0, *(np.flatnonzero(np.diff(labels[order])) + 1).tolist(), len(order)]
+    members = order.tolist()
+    groups = (members[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True))
+    return sorted(groups, key=lambda g: g[0])
 
 
 Linked = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
